@@ -1,0 +1,84 @@
+"""Fail when a Bulgarian message is missing, untranslated or fuzzy.
+
+It extracts the messages from the code and templates afresh (into a temporary copy, so the
+working tree is untouched) and compares them with the committed ``locale/bg`` catalogue.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "zakrila"
+DOMAINS = ("django", "djangojs")
+
+
+def extracted_msgids(domain: str) -> set[tuple[str, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "zakrila"
+        shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        shutil.rmtree(copy / "locale")
+        (copy / "locale").mkdir()
+        env = dict(os.environ, ZAKRILA_DEBUG="1")
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "makemessages",
+                "-l",
+                "bg",
+                "-d",
+                domain,
+                "--no-location",
+            ],
+            cwd=copy,
+            env={**env, "DJANGO_SETTINGS_MODULE": "zakrila.settings"},
+            check=True,
+            capture_output=True,
+        )
+        po_path = copy / "locale" / "bg" / "LC_MESSAGES" / f"{domain}.po"
+        if not po_path.exists():
+            return set()
+        return {(entry.msgctxt or "", entry.msgid) for entry in polib.pofile(str(po_path))}
+
+
+def main() -> int:
+    problems: list[str] = []
+    for domain in DOMAINS:
+        wanted = extracted_msgids(domain)
+        path = PACKAGE / "locale" / "bg" / "LC_MESSAGES" / f"{domain}.po"
+        if not path.exists():
+            if wanted:
+                problems.append(f"{path} is missing ({len(wanted)} messages to translate)")
+            continue
+        catalogue = polib.pofile(str(path))
+        have = {
+            (entry.msgctxt or "", entry.msgid): entry for entry in catalogue if not entry.obsolete
+        }
+        for key in sorted(wanted - set(have)):
+            problems.append(f"{domain}: not in the catalogue: {key[1]!r}")
+        for entry in catalogue.untranslated_entries():
+            problems.append(f"{domain}: untranslated: {entry.msgid!r}")
+        for entry in catalogue.fuzzy_entries():
+            problems.append(f"{domain}: fuzzy: {entry.msgid!r}")
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(
+            f"\n{len(problems)} translation problem(s). Run: (cd src/zakrila && zakrila makemessages -l bg) and translate."
+        )
+        return 1
+    print("Bulgarian catalogue complete.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+from zakrila.cli import main
+
+main()

@@ -1,0 +1,91 @@
+"""Per-request membership, the unit switcher, and the absolute session lifetime."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zakrila.accounts.models import Membership
+from zakrila.accounts.signals import SESSION_AUTH_AT
+from zakrila.organisations.models import Unit
+
+SESSION_ORGANISATION = "zakrila_organisation_id"
+SESSION_UNIT = "zakrila_unit_id"
+
+# Paths a signed-in user without a membership may still reach.
+_OPEN_PREFIXES = ("/healthz", "/static/", "/i18n/", "/accounts/", "/admin/")
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session that is older than the absolute lifetime, however active it was.
+
+    The idle timeout is Django's own (``SESSION_COOKIE_AGE`` with ``SESSION_SAVE_EVERY_REQUEST``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_AUTH_AT)
+            limit = settings.ZAKRILA_SESSION_ABSOLUTE_SECONDS
+            if started is None or time.time() - float(started) > limit:
+                logout(request)
+                messages.info(request, _("Your session has ended. Please sign in again."))
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        return self.get_response(request)
+
+
+class CurrentMembershipMiddleware:
+    """Sets ``request.membership`` (the organisation being worked in) and ``request.unit``.
+
+    A signed-in user without any current membership sees only a page that says so.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None  # type: ignore[attr-defined]
+        request.unit = None  # type: ignore[attr-defined]
+        user = request.user
+        if user.is_authenticated:
+            memberships = list(
+                Membership.objects.current()
+                .filter(user=user)
+                .select_related("organisation")
+                .order_by("id")
+            )
+            chosen = request.session.get(SESSION_ORGANISATION)
+            membership = next((m for m in memberships if m.organisation_id == chosen), None)
+            if membership is None and memberships:
+                membership = memberships[0]
+            request.membership = membership  # type: ignore[attr-defined]
+            request.memberships = memberships  # type: ignore[attr-defined]
+            if membership is None:
+                if not user.is_superuser and not request.path.startswith(_OPEN_PREFIXES):
+                    return redirect("accounts:no_membership")
+            else:
+                request.unit = self._current_unit(request, membership)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+    @staticmethod
+    def _current_unit(request: HttpRequest, membership: Membership) -> Unit | None:
+        from zakrila.accounts.policy import units_visible_to
+
+        unit_id = request.session.get(SESSION_UNIT)
+        if not unit_id:
+            return None
+        return (
+            units_visible_to(request.user)
+            .filter(pk=unit_id, organisation_id=membership.organisation_id)
+            .first()
+        )

@@ -1,0 +1,88 @@
+"""Logins, logouts, failed logins and lockouts go into the audit trail."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from zakrila.accounts.models import Membership
+from zakrila.audit.models import AuditAction
+from zakrila.audit.services import audit_record
+
+SESSION_AUTH_AT = "zakrila_auth_at"
+
+
+def _home_organisation_id(user: Any) -> int | None:
+    if user is None:
+        return None
+    return (
+        Membership.objects.filter(user=user)
+        .order_by("-is_active", "id")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
+def _user_by_email(email: str) -> Any:
+    if not email:
+        return None
+    return get_user_model().objects.filter(email__iexact=email.strip()).first()
+
+
+@receiver(user_logged_in)
+def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_AUTH_AT] = int(time.time())
+    audit_record(
+        action=AuditAction.LOGIN,
+        actor=user,
+        organisation_id=_home_organisation_id(user),
+        object_type="accounts.user",
+        object_id=user.pk,
+    )
+
+
+@receiver(user_logged_out)
+def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is None:
+        return
+    audit_record(
+        action=AuditAction.LOGOUT,
+        actor=user,
+        organisation_id=_home_organisation_id(user),
+        object_type="accounts.user",
+        object_id=user.pk,
+    )
+
+
+@receiver(user_login_failed)
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    email = str(credentials.get("username") or credentials.get("email") or "")
+    user = _user_by_email(email)
+    audit_record(
+        action=AuditAction.LOGIN_FAILED,
+        organisation_id=_home_organisation_id(user),
+        object_type="accounts.user" if user else "",
+        object_id=user.pk if user else "",
+        actor_label=email[:254],
+        details={"locked_out": bool(getattr(request, "axes_locked_out", False))},
+    )
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
+    user = _user_by_email(username or "")
+    audit_record(
+        action=AuditAction.LOCKED_OUT,
+        organisation_id=_home_organisation_id(user),
+        object_type="accounts.user" if user else "",
+        object_id=user.pk if user else "",
+        actor_label=(username or "")[:254],
+    )

@@ -1,0 +1,42 @@
+"""What the layout needs on every page: the user's organisation, units and navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from zakrila.accounts.policy import has_capability, units_visible_to
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return {"shell_membership": None}
+    org_id = membership.organisation_id
+    nav = [
+        {"url": reverse("core:home"), "label": _("Home"), "key": "home"},
+        {"url": reverse("organisations:unit_list"), "label": _("Units"), "key": "units"},
+        {
+            "url": reverse("organisations:programme_list"),
+            "label": _("Programmes"),
+            "key": "programmes",
+        },
+    ]
+    if has_capability(request.user, "contract.view", org_id):
+        nav.append(
+            {
+                "url": reverse("organisations:contract_list"),
+                "label": _("Contracts"),
+                "key": "contracts",
+            }
+        )
+    units = list(units_visible_to(request.user).filter(organisation_id=org_id, is_active=True))
+    return {
+        "shell_membership": membership,
+        "shell_nav": nav,
+        "shell_units": units,
+        "shell_unit": getattr(request, "unit", None),
+    }

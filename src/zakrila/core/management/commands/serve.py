@@ -1,0 +1,33 @@
+"""``zakrila serve``: the production server (gunicorn) with the static files collected."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from zakrila.core.server import run_server
+
+
+class Command(BaseCommand):
+    help = "Serve Zakrila with gunicorn (put a TLS-terminating reverse proxy in front of it)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("ZAKRILA_BIND", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("ZAKRILA_THREADS", "4"))
+        )
+        parser.add_argument("--migrate", action="store_true", help="Apply migrations first.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["migrate"]:
+            call_command("migrate", interactive=False, verbosity=1)
+        if settings.PRODUCTION:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        run_server(bind=options["bind"], workers=options["workers"], threads=options["threads"])

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from zakrila.organisations.models import (
+    Contract,
+    Organisation,
+    PartnerOrganisation,
+    Programme,
+    Unit,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name_bg", "name_en", "eik", "municipality", "is_active"]
+    search_fields = ["name_bg", "name_en", "eik"]
+
+
+@admin.register(PartnerOrganisation)
+class PartnerOrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name_bg", "organisation", "eik"]
+    list_filter = ["organisation"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "organisation", "parent", "capacity"]
+    list_filter = ["organisation", "kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "organisation", "unit"]
+    list_filter = ["organisation", "kind"]
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = [
+        "municipality",
+        "number",
+        "organisation",
+        "starts_on",
+        "ends_on",
+        "funded_capacity",
+    ]
+    list_filter = ["organisation"]
+    filter_horizontal = ["partners", "units"]

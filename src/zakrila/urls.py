@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from zakrila.core.views import healthz
+
+admin.site.site_header = _("Zakrila administration")
+admin.site.site_title = _("Zakrila")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("zakrila.accounts.urls")),
+    path("organisations/", include("zakrila.organisations.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("zakrila.core.urls")),
+]

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import OrganisationFactory, UnitFactory, member
+from zakrila.accounts.models import Role
+from zakrila.organisations.models import UnitKind
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def org(db):
+    return OrganisationFactory(name_bg="Сдружение „Закрила“", name_en="Zakrila Association")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganisationFactory(name_bg="Фондация „Друга“", name_en="Other Foundation")
+
+
+@pytest.fixture
+def cop(org):
+    return UnitFactory(
+        organisation=org, kind=UnitKind.COMMUNITY_SUPPORT, name="ЦОП Русе", code="ЦОП"
+    )
+
+
+@pytest.fixture
+def case_manager(org, cop):
+    return member(org, Role.CASE_MANAGER, email="cm@example.bg", full_name="Йорданка Христова")
+
+
+@pytest.fixture
+def outsider(other_org):
+    """A case manager of another organisation, who must see nothing of ``org``."""
+    return member(
+        other_org, Role.CASE_MANAGER, email="outsider@example.bg", full_name="Петър Петров"
+    )

@@ -1,0 +1,14 @@
+"""Test settings: the real settings module in debug mode, with a fast password hasher."""
+
+import os
+
+os.environ.setdefault("ZAKRILA_DEBUG", "1")
+os.environ.setdefault(
+    "ZAKRILA_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
+)
+
+from zakrila.settings import *  # noqa: F403
+
+# Argon2 is what production uses (a test checks it); hashing it hundreds of times is slow.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WHITENOISE_AUTOREFRESH = False

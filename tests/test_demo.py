@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import override_settings
+
+from zakrila.accounts.models import Membership, Role, User
+from zakrila.core.demo import DEMO_PASSWORD, build_demo
+from zakrila.organisations.models import (
+    Contract,
+    Organisation,
+    Programme,
+    ProgrammeKind,
+    Unit,
+    UnitKind,
+)
+
+
+@pytest.fixture
+def demo(db):
+    return build_demo()
+
+
+def test_demo_builds_the_ruse_complex(demo):
+    ruse = Organisation.objects.get(name_bg="Сдружение „Еквилибриум“")
+    kinds = set(Unit.objects.filter(organisation=ruse).values_list("kind", flat=True))
+    assert kinds == {
+        UnitKind.COMMUNITY_SUPPORT,
+        UnitKind.EMERGENCY_RECEPTION,
+        UnitKind.STREET_CHILDREN,
+        UnitKind.FAMILY_TYPE_PLACEMENT,
+    }
+    emergency = Unit.objects.get(organisation=ruse, kind=UnitKind.EMERGENCY_RECEPTION)
+    assert emergency.parent.kind == UnitKind.COMMUNITY_SUPPORT
+    assert (
+        Unit.objects.get(organisation=ruse, kind=UnitKind.FAMILY_TYPE_PLACEMENT).name
+        == "ЦНСТ „Розова къща“"
+    )
+    assert set(Programme.objects.filter(organisation=ruse).values_list("kind", flat=True)) == set(
+        ProgrammeKind.values
+    )
+    contract = Contract.objects.get(organisation=ruse)
+    assert contract.municipality == "Община Русе"
+    assert [p.name_bg for p in contract.partners.all()] == ["Клуб „Отворено общество – Русе“"]
+    for unit in Unit.objects.all():
+        unit.full_clean()
+    for organisation in Organisation.objects.all():
+        organisation.full_clean()
+
+
+def test_demo_has_one_user_per_role_in_each_organisation(demo):
+    for domain in ("demo.zakrila.bg", "other.demo.zakrila.bg"):
+        for role in Role:
+            user = User.objects.get(email=f"{role.value}@{domain}")
+            assert user.check_password(DEMO_PASSWORD)
+            assert Membership.objects.get(user=user).roles == [role.value]
+    assert User.objects.get(email="admin@demo.zakrila.bg").is_superuser
+
+
+def test_demo_is_idempotent_and_deterministic(demo):
+    names = sorted(User.objects.values_list("full_name", flat=True))
+    counts = (User.objects.count(), Unit.objects.count(), Programme.objects.count())
+    build_demo()
+    assert (User.objects.count(), Unit.objects.count(), Programme.objects.count()) == counts
+    assert sorted(User.objects.values_list("full_name", flat=True)) == names
+
+
+def test_demo_names_are_bulgarian(demo):
+    for name in User.objects.exclude(is_superuser=True).values_list("full_name", flat=True):
+        assert any("а" <= ch.lower() <= "я" for ch in name), name
+
+
+def test_check_deploy_fails_when_demo_users_exist_in_production(demo):
+    with override_settings(PRODUCTION=True), pytest.raises(SystemCheckError) as error:
+        call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
+    assert "zakrila.E001" in str(error.value)
+
+
+def test_check_deploy_does_not_complain_without_demo_users(db):
+    with override_settings(PRODUCTION=True):
+        call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
+
+
+def test_ruse_case_manager_sees_ruse_not_the_other_organisation(client, demo):
+    user = User.objects.get(email="case_manager@demo.zakrila.bg")
+    client.force_login(user)
+    content = client.get("/").content.decode()
+    assert "Център за обществена подкрепа – Русе" in content
+    assert "Велико Търново" not in content
+    for unit in Unit.objects.filter(organisation__name_bg="Фондация „Детски хоризонти“"):
+        assert client.get(unit.get_absolute_url()).status_code == 404
+    for unit in Unit.objects.filter(organisation__name_bg="Сдружение „Еквилибриум“"):
+        assert client.get(unit.get_absolute_url()).status_code == 200
