@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("ZAKRILA_DEBUG", "1")
+# Tests sign in with force_login; the two-factor tests turn it on themselves.
+os.environ.setdefault("ZAKRILA_REQUIRE_2FA", "0")
 os.environ.setdefault(
     "ZAKRILA_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
 )

@@ -154,3 +154,22 @@ def test_eik_is_unique(db):
     OrganisationFactory(eik="175074752")
     with pytest.raises(IntegrityError), transaction.atomic():
         OrganisationFactory(eik="175074752")
+
+
+def test_every_refusal_is_in_the_audit_trail(client, case_manager, other_org, org):
+    from zakrila.audit.models import AuditAction, AuditEvent
+
+    foreign = UnitFactory(organisation=other_org)
+    carer = member(org, Role.CARER)
+    client.force_login(case_manager)
+    client.get(foreign.get_absolute_url())
+    refusal = AuditEvent.objects.get(action=AuditAction.DENIED, actor=case_manager)
+    assert refusal.details == {
+        "path": foreign.get_absolute_url(),
+        "route": "organisations:unit",
+        "status": 404,
+    }
+    assert refusal.organisation_id == org.pk
+    client.force_login(carer)
+    client.get(reverse("organisations:contract_list"))
+    assert AuditEvent.objects.get(action=AuditAction.DENIED, actor=carer).details["status"] == 403

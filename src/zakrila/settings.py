@@ -67,10 +67,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "zakrila.core",
     "zakrila.audit",
     "zakrila.organisations",
     "zakrila.accounts",
+    "zakrila.privacy",
 ]
 
 MIDDLEWARE = [
@@ -82,13 +86,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "zakrila.accounts.middleware.SessionLifetimeMiddleware",
+    "zakrila.accounts.middleware.TwoFactorMiddleware",
     "zakrila.accounts.middleware.CurrentMembershipMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zakrila.core.middleware.NoStoreMiddleware",
+    "zakrila.core.middleware.RefusalAuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -174,6 +181,13 @@ ZAKRILA_SESSION_ABSOLUTE_SECONDS = int(
     os.environ.get("ZAKRILA_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60))
 )
 
+# Every member of staff confirms sign-in with a one-time code (TOTP), except in the demo.
+ZAKRILA_REQUIRE_2FA = env_bool("ZAKRILA_REQUIRE_2FA", not DEMO)
+OTP_TOTP_ISSUER = "Zakrila"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+ZAKRILA_RECOVERY_CODES = 10
+
 # Failed logins lock the pair (user, address), never the address alone: a whole office
 # shares one public address.
 AXES_FAILURE_LIMIT = 6
@@ -254,3 +268,16 @@ LOGGING = {
 
 # --- Zakrila --------------------------------------------------------------------------------
 ZAKRILA_DEMO_EMAIL_DOMAINS = ("demo.zakrila.bg", "other.demo.zakrila.bg")
+
+# How many years records are kept after the case closes (or, without a case, after the record
+# was last used) before `zakrila retention run` anonymises them. Set per kind with
+# ZAKRILA_RETENTION_<KIND>_YEARS.
+ZAKRILA_RETENTION_YEARS = {
+    kind: int(os.environ.get(f"ZAKRILA_RETENTION_{kind.upper()}_YEARS", default))
+    for kind, default in {
+        "case": "10",
+        "anonymous_contact": "3",
+        "person": "5",
+        "audit": "10",
+    }.items()
+}

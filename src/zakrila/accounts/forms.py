@@ -35,3 +35,21 @@ class UnitSwitchForm(forms.Form):
 
     unit = forms.IntegerField(required=False)
     next = forms.CharField(required=False)
+
+
+class OneTimeCodeForm(forms.Form):
+    """The 6-digit code from the authenticator app, or a recovery code."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip().replace(" ", "")
+        if not token:
+            raise forms.ValidationError(_("Type the code."))
+        return token

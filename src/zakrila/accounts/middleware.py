@@ -11,9 +11,12 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 
-from zakrila.accounts.models import Membership
+from zakrila.accounts.models import Membership, UserSession
+from zakrila.accounts.sessions import session_touch
 from zakrila.accounts.signals import SESSION_AUTH_AT
 from zakrila.organisations.models import Unit
 
@@ -25,7 +28,8 @@ _OPEN_PREFIXES = ("/healthz", "/static/", "/i18n/", "/accounts/", "/admin/")
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session that is older than the absolute lifetime, however active it was.
+    """Ends a session that was ended elsewhere (by its user, or because the account or the
+    membership was withdrawn), or that is older than the absolute lifetime however active.
 
     The idle timeout is Django's own (``SESSION_COOKIE_AGE`` with ``SESSION_SAVE_EVERY_REQUEST``).
     """
@@ -37,10 +41,35 @@ class SessionLifetimeMiddleware:
         if request.user.is_authenticated:
             started = request.session.get(SESSION_AUTH_AT)
             limit = settings.ZAKRILA_SESSION_ABSOLUTE_SECONDS
-            if started is None or time.time() - float(started) > limit:
+            tracked = UserSession.objects.filter(
+                session_key=request.session.session_key or "", user=request.user
+            ).first()
+            if tracked is None or started is None or time.time() - float(started) > limit:
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
+            session_touch(tracked)
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Sends a signed-in user who has not confirmed a one-time code to do so first."""
+
+    OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.ZAKRILA_REQUIRE_2FA
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(self.OPEN_PREFIXES)
+        ):
+            target = "accounts:2fa_verify" if user_has_device(user) else "accounts:2fa_setup"
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -66,6 +66,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
+    if TYPE_CHECKING:
+        # Set on each request by django-otp's middleware.
+        def is_verified(self) -> bool: ...
+
     objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
@@ -83,6 +87,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        was_active = None
+        if self.pk is not None:
+            was_active = (
+                type(self).objects.filter(pk=self.pk).values_list("is_active", flat=True).first()
+            )
+        super().save(*args, **kwargs)
+        if was_active and not self.is_active:
+            # A disabled account is signed out everywhere, whoever disabled it and however.
+            from zakrila.accounts.sessions import sessions_end_for_user
+
+            sessions_end_for_user(self)
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -151,6 +168,14 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        if not self.is_current:
+            # An ended membership takes effect at once: the user's sessions end now.
+            from zakrila.accounts.sessions import sessions_end_for_user
+
+            sessions_end_for_user(self.user)
+
     def clean(self) -> None:
         super().clean()
         valid = set(Role.values)
@@ -162,9 +187,66 @@ class Membership(models.Model):
                 {"roles": _("Unknown role: %(roles)s.") % {"roles": ", ".join(map(str, unknown))}}
             )
 
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return (
+            self.is_active
+            and self.starts_on <= today
+            and (self.ends_on is None or self.ends_on >= today)
+        )
+
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
 
     @property
     def role_labels(self) -> list[str]:
         return [str(Role(role).label) for role in self.roles if role in Role.values]
+
+
+class UserSession(models.Model):
+    """A signed-in browser of a user: where and when, so that the user (or an administrator)
+    can see it and end it. A request whose session has no row here is signed out at once."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("user")
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def browser_label(self) -> str:
+        """A short, human name for the browser and system, from the user agent."""
+        agent = self.user_agent
+        browser = next(
+            (name for key, name in _BROWSERS if key in agent), agent.split("/")[0] or "?"
+        )
+        system = next((name for key, name in _SYSTEMS if key in agent), "")
+        return f"{browser} · {system}" if system else browser
+
+
+_BROWSERS = [
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+]
+_SYSTEMS = [
+    ("Android", "Android"),
+    ("iPad", "iPad"),
+    ("iPhone", "iPhone"),
+    ("Windows", "Windows"),
+    ("Mac OS", "macOS"),
+    ("Linux", "Linux"),
+]

@@ -33,6 +33,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "contract.view": frozenset({Role.DIRECTOR, Role.DPO, Role.AUDITOR, Role.CASE_MANAGER}),
     "audit.view": frozenset({Role.DIRECTOR, Role.DPO}),
     "audit.search": frozenset({Role.DPO}),
+    "privacy.records": frozenset({Role.DPO, Role.DIRECTOR, Role.AUDITOR}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -43,6 +44,9 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
         "Only the director and the data protection officer see the audit trail."
     ),
     "audit.search": gettext_lazy("Only the data protection officer searches the audit trail."),
+    "privacy.records": gettext_lazy(
+        "Only the director, the data protection officer and auditors see the records of processing."
+    ),
 }
 
 

@@ -38,6 +38,9 @@ def _user_by_email(email: str) -> Any:
 def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_AUTH_AT] = int(time.time())
+        from zakrila.accounts.sessions import session_record
+
+        session_record(request=request, user=user)
     audit_record(
         action=AuditAction.LOGIN,
         actor=user,
@@ -49,6 +52,10 @@ def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_logged_out)
 def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and getattr(request, "session", None) is not None:
+        from zakrila.accounts.models import UserSession
+
+        UserSession.objects.filter(session_key=request.session.session_key or "").delete()
     if user is None:
         return
     audit_record(

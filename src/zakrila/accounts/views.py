@@ -5,16 +5,32 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zakrila.accounts.forms import LoginForm, UnitSwitchForm
+from zakrila.accounts.forms import LoginForm, OneTimeCodeForm, UnitSwitchForm
 from zakrila.accounts.middleware import SESSION_ORGANISATION, SESSION_UNIT
+from zakrila.accounts.models import UserSession
 from zakrila.accounts.policy import units_visible_to
+from zakrila.accounts.services import (
+    recovery_codes_create,
+    recovery_codes_left,
+    second_factor_verify,
+    session_end_by_user,
+    totp_device_confirm,
+    totp_device_start,
+    totp_qr_data_uri,
+    totp_secret_for_typing,
+)
+from zakrila.accounts.sessions import sessions_end_for_user
+from zakrila.core.http import AuthenticatedRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -38,7 +54,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("core:home")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        old_key = self.request.session.session_key
         response = super().form_valid(form)
+        # Django gave this session a new key; every other session of the user ends.
+        new_key = self.request.session.session_key
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+        sessions_end_for_user(form.user, keep_key=new_key)
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -76,7 +97,7 @@ def no_membership(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def switch_unit(request: HttpRequest) -> HttpResponse:
+def switch_unit(request: AuthenticatedRequest) -> HttpResponse:
     """The unit switcher in the header: work in one unit, or in all the units one reaches."""
     form = UnitSwitchForm(request.POST)
     target = request.POST.get("next") or "/"
@@ -94,3 +115,132 @@ def switch_unit(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_UNIT] = unit.pk
                 request.session[SESSION_ORGANISATION] = unit.organisation_id
     return HttpResponseRedirect(target)
+
+
+# --- Two-factor authentication --------------------------------------------------------------
+
+SESSION_NEW_RECOVERY_CODES = "zakrila_new_recovery_codes"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return "/"
+    return target
+
+
+@login_required
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
+    """Connect an authenticator app: scan the QR code, type the first code."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if request.method == "POST" and device is not None:
+        form = OneTimeCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                codes = totp_device_confirm(
+                    request=request, user=user, device=device, token=form.cleaned_data["token"]
+                )
+            except ValidationError as error:
+                form.add_error("token", error)
+            else:
+                request.session[SESSION_NEW_RECOVERY_CODES] = codes
+                return redirect(
+                    f"{reverse('accounts:2fa_recovery_codes')}?{urlencode({'next': _safe_next(request)})}"
+                )
+    else:
+        if device is None:
+            device = totp_device_start(user=user)
+        form = OneTimeCodeForm()
+    return render(
+        request,
+        "accounts/2fa_setup.html",
+        {
+            "form": form,
+            "qr": totp_qr_data_uri(device),
+            "secret": totp_secret_for_typing(device),
+            "next": _safe_next(request),
+            "has_confirmed_device": user_has_device(user),
+        },
+    )
+
+
+@login_required
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
+    """Confirm this sign-in with a code from the authenticator app or a recovery code."""
+    if not user_has_device(request.user):
+        return redirect(
+            f"{reverse('accounts:2fa_setup')}?{urlencode({'next': _safe_next(request)})}"
+        )
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = second_factor_verify(
+            request=request, user=request.user, token=form.cleaned_data["token"]
+        )
+        if result.ok:
+            return HttpResponseRedirect(_safe_next(request))
+        if result.wait_seconds:
+            form.add_error(
+                "token",
+                _("Too many wrong codes. Wait %(seconds)d seconds and try again.")
+                % {"seconds": result.wait_seconds},
+            )
+        else:
+            form.add_error(
+                "token",
+                _(
+                    "This code is not right, or it was already used. Type the code the app shows now."
+                ),
+            )
+    return render(request, "accounts/2fa_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+def two_factor_recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
+    """Shows new recovery codes once; asking again makes new ones (the old stop working)."""
+    codes = request.session.pop(SESSION_NEW_RECOVERY_CODES, None)
+    if request.method == "POST" and request.POST.get("action") == "regenerate":
+        if not request.user.is_verified():
+            return redirect("accounts:2fa_verify")
+        codes = recovery_codes_create(user=request.user)
+    return render(
+        request,
+        "accounts/2fa_recovery_codes.html",
+        {"codes": codes, "left": recovery_codes_left(request.user), "next": _safe_next(request)},
+    )
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+
+
+@login_required
+def session_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Where am I signed in? Each session can be ended, e.g. a tablet left at a family's home."""
+    if request.method == "POST":
+        session_id = _int(request.POST.get("session"))
+        session = (
+            UserSession.objects.filter(user=request.user, pk=session_id).first()
+            if session_id
+            else None
+        )
+        if session is None:
+            messages.error(request, _("This session has already ended."))
+        else:
+            session_end_by_user(user=request.user, session=session)
+            messages.success(request, _("The session has ended."))
+            if session.session_key == request.session.session_key:
+                return redirect("accounts:login")
+        return redirect("accounts:sessions")
+    sessions = UserSession.objects.filter(user=request.user)
+    return render(
+        request,
+        "accounts/sessions.html",
+        {"sessions": sessions, "current_key": request.session.session_key},
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

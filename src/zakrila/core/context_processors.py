@@ -33,6 +33,16 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                 "key": "contracts",
             }
         )
+    if has_capability(request.user, "audit.search", org_id):
+        nav.append({"url": reverse("audit:search"), "label": _("Audit trail"), "key": "audit"})
+    if has_capability(request.user, "privacy.records", org_id):
+        nav.append(
+            {
+                "url": reverse("privacy:records"),
+                "label": _("Records of processing"),
+                "key": "privacy",
+            }
+        )
     units = list(units_visible_to(request.user).filter(organisation_id=org_id, is_active=True))
     return {
         "shell_membership": membership,

@@ -76,3 +76,42 @@ class BulgarianFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class RefusalAuditMiddleware:
+    """Every refusal by the access policy (a 404 or 403 raised by a view) is in the audit trail.
+
+    The path is recorded, never a query string: URLs carry ids only, never personal data.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        if not isinstance(exception, Http404 | PermissionDenied):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        from zakrila.audit.models import AuditAction
+        from zakrila.audit.services import audit_record
+
+        membership = getattr(request, "membership", None)
+        match = request.resolver_match
+        audit_record(
+            action=AuditAction.DENIED,
+            actor=user,
+            organisation_id=membership.organisation_id if membership else None,
+            details={
+                "path": request.path,
+                "route": match.view_name if match else "",
+                "status": 404 if isinstance(exception, Http404) else 403,
+            },
+        )
+        return None

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_GET
 from zakrila import __version__
 from zakrila.accounts.models import Role
 from zakrila.accounts.policy import programmes_visible_to, units_visible_to
+from zakrila.core.http import MemberRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: MemberRequest) -> HttpResponse:
     """The start page: what this person's roles do here, and what to do next."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     organisation = membership.organisation
     units = units_visible_to(request.user).filter(organisation=organisation, is_active=True)
     unit = getattr(request, "unit", None)

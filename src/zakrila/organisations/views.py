@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from zakrila.accounts.policy import (
@@ -14,14 +14,15 @@ from zakrila.accounts.policy import (
     require,
     units_visible_to,
 )
+from zakrila.core.http import MemberRequest
 
 
-def _current_org_id(request: HttpRequest) -> int:
-    return request.membership.organisation_id  # type: ignore[attr-defined]
+def _current_org_id(request: MemberRequest) -> int:
+    return request.membership.organisation_id
 
 
 @login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: MemberRequest, pk: int) -> HttpResponse:
     organisation = get_visible_or_404(organisations_visible_to(request.user), pk=pk)
     units = (
         units_visible_to(request.user).filter(organisation=organisation).select_related("parent")
@@ -37,7 +38,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: MemberRequest) -> HttpResponse:
     units = (
         units_visible_to(request.user)
         .filter(organisation_id=_current_org_id(request))
@@ -48,7 +49,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: MemberRequest, pk: int) -> HttpResponse:
     unit = get_visible_or_404(units_visible_to(request.user).select_related("parent"), pk=pk)
     return render(
         request,
@@ -62,7 +63,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: MemberRequest) -> HttpResponse:
     programmes = (
         programmes_visible_to(request.user)
         .filter(organisation_id=_current_org_id(request))
@@ -72,7 +73,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(request: MemberRequest, pk: int) -> HttpResponse:
     programme = get_visible_or_404(
         programmes_visible_to(request.user).select_related("unit"), pk=pk
     )
@@ -80,7 +81,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contract_list(request: HttpRequest) -> HttpResponse:
+def contract_list(request: MemberRequest) -> HttpResponse:
     org_id = _current_org_id(request)
     require(request.user, "contract.view", organisation_id=org_id)
     contracts = contracts_visible_to(request.user).filter(organisation_id=org_id)
@@ -88,7 +89,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_detail(request: MemberRequest, pk: int) -> HttpResponse:
     from zakrila.organisations.models import Contract
 
     # Any member may learn a contract exists (it is public), but only some roles read it.

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zakrila.audit.models import AuditAction
+
+
+class AuditSearchForm(forms.Form):
+    """The DPO's filters over the organisation's audit trail."""
+
+    actor = forms.CharField(label=_("Who (email)"), required=False, max_length=254)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("any")), *AuditAction.choices]
+    )
+    object_type = forms.CharField(label=_("Record type"), required=False, max_length=60)
+    object_id = forms.CharField(label=_("Record id"), required=False, max_length=40)
+    person_id = forms.IntegerField(label=_("Person id"), required=False, min_value=1)
+    date_from = forms.DateField(label=_("From"), required=False)
+    date_to = forms.DateField(label=_("To"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def used_filters(self) -> dict[str, str]:
+        """The filters actually set, as text, for the audit record of this search."""
+        if not self.is_valid():
+            return {}
+        return {
+            key: str(value) for key, value in self.cleaned_data.items() if value not in (None, "")
+        }

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import TEST_PASSWORD
+from zakrila.accounts.models import Membership, UserSession
+from zakrila.audit.models import AuditAction, AuditEvent
+
+
+def _code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+def _sign_in(client: Client, email: str) -> None:
+    response = client.post(
+        reverse("accounts:login"), {"username": email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def _let_time_pass(user, seconds: int = 60) -> None:
+    """Move the devices' last failure into the past, as if the user had waited."""
+    earlier = timezone.now() - dt.timedelta(seconds=seconds)
+    TOTPDevice.objects.filter(user=user).update(throttling_failure_timestamp=earlier)
+    StaticDevice.objects.filter(user=user).update(throttling_failure_timestamp=earlier)
+
+
+@pytest.fixture
+def two_factor_required():
+    with override_settings(ZAKRILA_REQUIRE_2FA=True):
+        yield
+
+
+def _set_up_authenticator(client: Client, user) -> tuple[TOTPDevice, list[str]]:
+    response = client.get(reverse("accounts:2fa_setup"))
+    assert response.status_code == 200
+    assert "data:image/svg+xml;base64," in response.content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post(reverse("accounts:2fa_setup"), {"token": _code(device), "next": "/"})
+    assert response.status_code == 302
+    codes = client.get(response.url).context["codes"]
+    device.refresh_from_db()
+    return device, codes
+
+
+def test_staff_must_set_up_two_step_sign_in_before_anything_else(
+    client, case_manager, two_factor_required
+):
+    _sign_in(client, case_manager.email)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:2fa_setup"))
+    assert client.get(reverse("organisations:unit_list")).status_code == 302
+
+
+def test_a_wrong_first_code_is_refused_in_bulgarian(client, case_manager, two_factor_required):
+    _sign_in(client, case_manager.email)
+    client.get(reverse("accounts:2fa_setup"))
+    response = client.post(reverse("accounts:2fa_setup"), {"token": "000000"})
+    assert response.status_code == 200
+    assert "Кодът не е верен" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=case_manager, confirmed=True).exists()
+
+
+def test_setting_up_the_authenticator_gives_ten_recovery_codes_and_access(
+    client, case_manager, two_factor_required
+):
+    _sign_in(client, case_manager.email)
+    device, codes = _set_up_authenticator(client, case_manager)
+    assert device.confirmed
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert client.get("/").status_code == 200
+    assert AuditEvent.objects.filter(actor=case_manager, changes__has_key="second_factor").exists()
+
+
+def test_next_sign_in_asks_for_a_code_and_accepts_a_recovery_code_once(
+    client, case_manager, two_factor_required
+):
+    _sign_in(client, case_manager.email)
+    _, codes = _set_up_authenticator(client, case_manager)
+    client.post(reverse("accounts:logout"))
+
+    _sign_in(client, case_manager.email)
+    response = client.get("/")
+    assert response.url.startswith(reverse("accounts:2fa_verify"))
+    wrong = client.post(reverse("accounts:2fa_verify"), {"token": "123456"})
+    assert "не е верен" in wrong.content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, actor=case_manager).exists()
+    # Right after a wrong code, even a right one must wait (django-otp's throttling).
+    hurried = client.post(reverse("accounts:2fa_verify"), {"token": codes[0]})
+    assert "Изчакайте" in hurried.content.decode()
+    _let_time_pass(case_manager)
+    assert (
+        client.post(reverse("accounts:2fa_verify"), {"token": codes[0], "next": "/"}).status_code
+        == 302
+    )
+    assert client.get("/").status_code == 200
+    client.post(reverse("accounts:logout"))
+
+    _sign_in(client, case_manager.email)
+    reused = client.post(reverse("accounts:2fa_verify"), {"token": codes[0]})
+    assert reused.status_code == 200
+    assert client.get("/").status_code == 302
+
+
+def test_the_authenticator_code_signs_in(client, case_manager, two_factor_required):
+    _sign_in(client, case_manager.email)
+    device, _ = _set_up_authenticator(client, case_manager)
+    client.post(reverse("accounts:logout"))
+    _sign_in(client, case_manager.email)
+    # The code of the next time step: the one just used at set-up may not be used twice.
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + device.step
+    response = client.post(
+        reverse("accounts:2fa_verify"), {"token": f"{totp.token():06d}", "next": "/"}
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_the_next_parameter_cannot_send_the_user_elsewhere(
+    client, case_manager, two_factor_required
+):
+    _sign_in(client, case_manager.email)
+    device = TOTPDevice.objects.create(user=case_manager, confirmed=False)
+    response = client.post(
+        reverse("accounts:2fa_setup"), {"token": _code(device), "next": "https://evil.example/"}
+    )
+    assert "evil.example" not in response.url
+
+
+def test_a_user_sees_their_sessions_and_ends_one(case_manager):
+    office, tablet = (
+        Client(),
+        Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) Chrome/120.0"),
+    )
+    _sign_in(office, case_manager.email)
+    _sign_in(tablet, case_manager.email)
+    response = office.get(reverse("accounts:sessions"))
+    assert len(response.context["sessions"]) == 2
+    assert "Android" in response.content.decode()
+    tablet_session = UserSession.objects.get(user=case_manager, user_agent__contains="Android")
+    office.post(reverse("accounts:sessions"), {"session": tablet_session.pk})
+    assert tablet.get("/").status_code == 302
+    assert office.get("/").status_code == 200
+
+
+def test_a_user_cannot_end_someone_elses_session(case_manager, org):
+    from tests.factories import member
+
+    colleague = member(org, "case_manager", email="colleague@example.bg")
+    mine, theirs = Client(), Client()
+    _sign_in(mine, case_manager.email)
+    _sign_in(theirs, colleague.email)
+    their_session = UserSession.objects.get(user=colleague)
+    mine.post(reverse("accounts:sessions"), {"session": their_session.pk})
+    assert theirs.get("/").status_code == 200
+
+
+def test_disabling_an_account_ends_its_sessions_at_once(
+    case_manager, django_capture_on_commit_callbacks
+):
+    client = Client()
+    _sign_in(client, case_manager.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_manager.is_active = False
+        case_manager.save()
+    assert not UserSession.objects.filter(user=case_manager).exists()
+    assert client.get("/").status_code == 302
+
+
+def test_ending_a_membership_ends_the_users_sessions(
+    case_manager, django_capture_on_commit_callbacks
+):
+    client = Client()
+    _sign_in(client, case_manager.email)
+    membership = Membership.objects.get(user=case_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        membership.ends_on = dt.date(2025, 12, 31)
+        membership.save()
+    assert not UserSession.objects.filter(user=case_manager).exists()
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_password_change_ends_the_other_sessions(case_manager):
+    office, tablet = Client(), Client()
+    _sign_in(office, case_manager.email)
+    _sign_in(tablet, case_manager.email)
+    office.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "нова-дълга-парола-42",
+            "new_password2": "нова-дълга-парола-42",
+        },
+    )
+    assert office.get("/").status_code == 200
+    assert tablet.get("/").status_code == 302
