@@ -103,3 +103,26 @@ def member(
     if units:
         membership.units.set(units)
     return user
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A child registered by a unit; names in Cyrillic as the workers type them."""
+
+    class Meta:
+        model = "people.Person"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = factory.Iterator(["Мария", "Георги", "Елена", "Иван", "Десислава"])
+    middle_name = "Петрова"
+    last_name = factory.Sequence(lambda n: f"Тестова{n}")
+    sex = "unknown"
+    birth_date = dt.date(2015, 3, 14)
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Household"
+
+    organisation = factory.SelfAttribute("child.organisation")
+    child = factory.SubFactory(PersonFactory)
+    name = "Семейство Тестови"

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
     "csp",
     "axes",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "zakrila.audit",
     "zakrila.organisations",
     "zakrila.accounts",
+    "zakrila.people",
     "zakrila.privacy",
 ]
 

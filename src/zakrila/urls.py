@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("zakrila.accounts.urls")),
     path("organisations/", include("zakrila.organisations.urls")),
+    path("people/", include("zakrila.people.urls")),
     path("audit/", include("zakrila.audit.urls")),
     path("privacy/", include("zakrila.privacy.urls")),
     path("admin/", admin.site.urls),

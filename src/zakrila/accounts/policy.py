@@ -34,6 +34,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.DIRECTOR, Role.DPO}),
     "audit.search": frozenset({Role.DPO}),
     "privacy.records": frozenset({Role.DPO, Role.DIRECTOR, Role.AUDITOR}),
+    # People and households. Trainers work with other organisations' specialists, not families.
+    "person.view": ALL_ROLES - {Role.TRAINER},
+    "person.edit": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    # Health, disability, abuse and violence details: the people who care for the child.
+    "person.confidential": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.CARER}
+    ),
+    "person.merge": frozenset({Role.DIRECTOR, Role.CASE_MANAGER}),
+    "person.history": frozenset({Role.DIRECTOR, Role.DPO}),
+    "person.export": frozenset({Role.DIRECTOR, Role.DPO}),
+    "person.erase": frozenset({Role.DIRECTOR, Role.DPO}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -44,6 +57,20 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
         "Only the director and the data protection officer see the audit trail."
     ),
     "audit.search": gettext_lazy("Only the data protection officer searches the audit trail."),
+    "person.view": gettext_lazy("Your role does not work with people's files."),
+    "person.edit": gettext_lazy(
+        "Only the director, case managers, specialists and field workers change people's records."
+    ),
+    "person.merge": gettext_lazy("Only the director and case managers merge duplicate records."),
+    "person.history": gettext_lazy(
+        "Only the director and the data protection officer see who opened a file."
+    ),
+    "person.export": gettext_lazy(
+        "Only the director and the data protection officer export a person's data."
+    ),
+    "person.erase": gettext_lazy(
+        "Only the director and the data protection officer erase a person's data."
+    ),
     "privacy.records": gettext_lazy(
         "Only the director, the data protection officer and auditors see the records of processing."
     ),
@@ -157,6 +184,31 @@ def contracts_visible_to(user: Any) -> models.QuerySet[Any]:
     allowed = CAPABILITIES["contract.view"]
     org_ids = [r.organisation_id for r in access.reaches if r.roles & allowed]
     return Contract.objects.filter(organisation_id__in=org_ids)
+
+
+def people_visible_to(user: Any, *, include_merged: bool = False) -> models.QuerySet[Any]:
+    """People the user may open: their organisations' people, not merged away (unless asked,
+    to follow an old link to the record it was merged into); a membership limited to units
+    sees the people of those units."""
+    from zakrila.people.models import Person
+
+    access = access_for(user)
+    allowed = CAPABILITIES["person.view"]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    people = Person.objects.all() if include_merged else Person.objects.active()
+    return people.filter(_unit_scope(Access(access.user_id, reaches=reaches), "unit_id"))
+
+
+def households_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Households whose child the user may see."""
+    from zakrila.people.models import Household
+
+    return Household.objects.filter(child__in=people_visible_to(user))
+
+
+def can_see_confidential(user: Any, record: Any) -> bool:
+    """Health, disability, abuse and violence details of this record's person."""
+    return has_capability(user, "person.confidential", record.organisation_id)
 
 
 def _unit_scope(access: Access, unit_field: str) -> models.Q:

@@ -25,6 +25,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             "key": "programmes",
         },
     ]
+    if has_capability(request.user, "person.view", org_id):
+        nav.append({"url": reverse("people:list"), "label": _("People"), "key": "people"})
+    if has_capability(request.user, "person.merge", org_id):
+        nav.append(
+            {"url": reverse("people:duplicates"), "label": _("Duplicates"), "key": "duplicates"}
+        )
     if has_capability(request.user, "contract.view", org_id):
         nav.append(
             {
@@ -49,4 +55,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "shell_nav": nav,
         "shell_units": units,
         "shell_unit": getattr(request, "unit", None),
+        "shell_search": has_capability(request.user, "person.view", org_id),
     }

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 from stdnum.bg import vat
 
@@ -24,6 +25,7 @@ from zakrila.organisations.models import (
     Unit,
     UnitKind,
 )
+from zakrila.people.demo import PeoplePlan, build_people
 
 DEMO_PASSWORD = "zakrila-demo-2026"  # noqa: S105  (published on purpose: demo only)
 SEED = 20260401
@@ -81,6 +83,22 @@ UNIT_LIMITS = {
 }
 
 
+RUSE_PEOPLE = PeoplePlan(
+    families=90,
+    street_children=14,
+    duplicates=5,
+    settlements=("гр. Русе", "гр. Русе", "гр. Русе", "с. Николово", "гр. Мартен", "с. Басарбово"),
+    municipality="Русе",
+)
+OTHER_PEOPLE = PeoplePlan(
+    families=20,
+    street_children=0,
+    duplicates=1,
+    settlements=("гр. Велико Търново", "гр. Дебелец"),
+    municipality="Велико Търново",
+)
+
+
 def build_demo() -> list[DemoLogin]:
     """Create the demo records that are missing; records already there are left as they are."""
     with transaction.atomic():
@@ -91,6 +109,9 @@ def build_demo() -> list[DemoLogin]:
         other = _organisation(OTHER)
         _other_structure(other)
         logins += _users(OTHER, other, seed=SEED + 1)
+        today = timezone.localdate()
+        build_people(organisation=ruse, plan=RUSE_PEOPLE, seed=SEED, today=today)
+        build_people(organisation=other, plan=OTHER_PEOPLE, seed=SEED + 1, today=today)
         admin_email = "admin@demo.zakrila.bg"
         if not User.objects.filter(email=admin_email).exists():
             User.objects.create_superuser(
