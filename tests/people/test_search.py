@@ -115,3 +115,33 @@ def test_the_database_locale_treats_cyrillic_as_letters(db):
     from zakrila.people.checks import postgresql_locale_problems
 
     assert postgresql_locale_problems() == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the locale check concerns PostgreSQL"
+)
+def test_a_c_locale_database_is_refused_with_the_fix_in_the_message(db):
+    import psycopg
+    from psycopg import sql
+
+    from zakrila.people.checks import postgresql_locale_problems
+
+    params = connection.get_connection_params()
+    admin = {key: params[key] for key in ("host", "port", "user") if params.get(key)}
+    name = f"{connection.settings_dict['NAME']}_c_locale"
+    with psycopg.connect(dbname="postgres", autocommit=True, **admin) as server:
+        server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        server.execute(
+            sql.SQL(
+                "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C' LC_COLLATE 'C'"
+            ).format(sql.Identifier(name))
+        )
+    try:
+        with psycopg.connect(dbname=name, autocommit=True, **admin) as c_locale:
+            c_locale.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            problems = postgresql_locale_problems(c_locale)
+        assert [problem.id for problem in problems] == ["zakrila.E102"]
+        assert "LC_CTYPE=C" in problems[0].msg
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as server:
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))

@@ -8,11 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DEFAULT_DB_ALIAS
 
 from zakrila.core.server import run_server
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # run below, with the database checks included
     help = "Serve Zakrila with gunicorn (put a TLS-terminating reverse proxy in front of it)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["migrate"]:
             call_command("migrate", interactive=False, verbosity=1)
+        # The database checks too: a PostgreSQL whose locale hides Cyrillic from trigram search
+        # is refused here, at start, with the fix in the message.
+        self.check(databases=[DEFAULT_DB_ALIAS])
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
         run_server(bind=options["bind"], workers=options["workers"], threads=options["threads"])
