@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zakrila.organisations",
     "zakrila.accounts",
     "zakrila.people",
+    "zakrila.cases",
     "zakrila.privacy",
 ]
 

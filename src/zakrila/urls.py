@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("zakrila.accounts.urls")),
     path("organisations/", include("zakrila.organisations.urls")),
     path("people/", include("zakrila.people.urls")),
+    path("cases/", include("zakrila.cases.urls")),
     path("audit/", include("zakrila.audit.urls")),
     path("privacy/", include("zakrila.privacy.urls")),
     path("admin/", admin.site.urls),

@@ -145,3 +145,27 @@ def test_a_c_locale_database_is_refused_with_the_fix_in_the_message(db):
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **admin) as server:
             server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def test_a_likely_duplicate_is_found_among_many_born_about_the_same_time(org):
+    from zakrila.people.models import Person
+    from zakrila.people.queries import likely_duplicates
+
+    born = dt.date(2014, 6, 1)
+    Person.objects.bulk_create(
+        Person(
+            organisation=org, first_name="Ана", last_name=f"Аврамова{index:03d}", birth_date=born
+        )
+        for index in range(600)
+    )
+    yana = PersonFactory(
+        organisation=org, first_name="Яна", middle_name="", last_name="Яркова", birth_date=born
+    )
+    found = likely_duplicates(
+        organisation_id=org.pk,
+        first_name="Яна",
+        last_name="Яркова",
+        birth_date=dt.date(2014, 1, 1),
+        estimated=True,
+    )
+    assert [candidate.person for candidate in found] == [yana]

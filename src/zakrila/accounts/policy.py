@@ -47,6 +47,24 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "person.history": frozenset({Role.DIRECTOR, Role.DPO}),
     "person.export": frozenset({Role.DIRECTOR, Role.DPO}),
     "person.erase": frozenset({Role.DIRECTOR, Role.DPO}),
+    # Cases. Restricted cases narrow this further to the case team and the director.
+    "case.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.CARER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "case.open": frozenset({Role.DIRECTOR, Role.CASE_MANAGER}),
+    "case.manage": frozenset({Role.DIRECTOR, Role.CASE_MANAGER}),
+    "case.contact": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    "case.history": frozenset({Role.DIRECTOR, Role.DPO}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -73,6 +91,19 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
     ),
     "privacy.records": gettext_lazy(
         "Only the director, the data protection officer and auditors see the records of processing."
+    ),
+    "case.view": gettext_lazy("Your role does not work with cases."),
+    "case.open": gettext_lazy(
+        "Only the director and case managers register referrals and open cases."
+    ),
+    "case.manage": gettext_lazy(
+        "Only the director and case managers change a case's stage, team and risk."
+    ),
+    "case.contact": gettext_lazy(
+        "Only the director, case managers, specialists and field workers record contacts."
+    ),
+    "case.history": gettext_lazy(
+        "Only the director and the data protection officer see who opened a file."
     ),
 }
 
@@ -209,6 +240,52 @@ def households_visible_to(user: Any) -> models.QuerySet[Any]:
 def can_see_confidential(user: Any, record: Any) -> bool:
     """Health, disability, abuse and violence details of this record's person."""
     return has_capability(user, "person.confidential", record.organisation_id)
+
+
+def cases_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Cases the user may open: their organisations' (or units') cases; a restricted case only
+    for its key worker, its team and the director."""
+    from zakrila.cases.models import Case
+
+    access = access_for(user)
+    allowed = CAPABILITIES["case.view"]
+    user_id = access.user_id or 0  # an anonymous user is on no team
+    on_team = models.Q(key_worker_id=user_id) | models.Q(
+        pk__in=Case.team.through.objects.filter(user_id=user_id).values("case_id")
+    )
+    scope = models.Q(pk__in=[])
+    for reach in access.reaches:
+        if not reach.roles & allowed:
+            continue
+        condition = models.Q(organisation_id=reach.organisation_id)
+        if reach.unit_ids is not None:
+            condition &= models.Q(unit_id__in=sorted(reach.unit_ids))
+        if Role.DIRECTOR not in reach.roles:
+            condition &= models.Q(is_restricted=False) | on_team
+        scope |= condition
+    return Case.objects.filter(scope)
+
+
+def referrals_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Referrals to the units the user reaches, for the roles that work with cases."""
+    from zakrila.cases.models import Referral
+
+    access = access_for(user)
+    allowed = CAPABILITIES["case.view"]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    return Referral.objects.filter(_unit_scope(Access(access.user_id, reaches=reaches), "unit_id"))
+
+
+def is_on_case_team(user: Any, case: Any) -> bool:
+    return bool(case.key_worker_id == user.pk or case.team.filter(pk=user.pk).exists())
+
+
+def can_read_case_confidential(user: Any, case: Any) -> bool:
+    """Confidential contact notes and abuse details: the case team, the director, specialists."""
+    roles = access_for(user).roles_in(case.organisation_id)
+    return bool(roles & {Role.DIRECTOR, Role.SPECIALIST}) or (
+        bool(roles & CAPABILITIES["case.view"]) and is_on_case_team(user, case)
+    )
 
 
 def _unit_scope(access: Access, unit_field: str) -> models.Q:

@@ -25,6 +25,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             "key": "programmes",
         },
     ]
+    if has_capability(request.user, "case.view", org_id):
+        nav.append({"url": reverse("cases:list"), "label": _("Cases"), "key": "cases"})
     if has_capability(request.user, "person.view", org_id):
         nav.append({"url": reverse("people:list"), "label": _("People"), "key": "people"})
     if has_capability(request.user, "person.merge", org_id):

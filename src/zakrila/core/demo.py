@@ -16,6 +16,7 @@ from faker import Faker
 from stdnum.bg import vat
 
 from zakrila.accounts.models import Membership, Role, User
+from zakrila.cases.demo import build_cases
 from zakrila.organisations.models import (
     Contract,
     Organisation,
@@ -112,6 +113,8 @@ def build_demo() -> list[DemoLogin]:
         today = timezone.localdate()
         build_people(organisation=ruse, plan=RUSE_PEOPLE, seed=SEED, today=today)
         build_people(organisation=other, plan=OTHER_PEOPLE, seed=SEED + 1, today=today)
+        build_cases(organisation=ruse, seed=SEED, count=40)
+        build_cases(organisation=other, seed=SEED + 1, count=8)
         admin_email = "admin@demo.zakrila.bg"
         if not User.objects.filter(email=admin_email).exists():
             User.objects.create_superuser(

@@ -13,7 +13,7 @@ from django.db.models import F, FloatField, Q, QuerySet, Value
 
 from zakrila.accounts.policy import people_visible_to
 from zakrila.people.models import Person
-from zakrila.people.names import name_tokens
+from zakrila.people.names import name_tokens, search_key
 
 SEARCH_LIMIT = 20
 # pg_trgm's word similarity needed for a token to match a word in the search key. Lower than
@@ -36,7 +36,8 @@ def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> list[Pe
     visible = people_visible_to(user)
     number = _as_personal_number(text)
     if number:
-        return list(visible.filter(personal_number=number)[:limit])
+        # The exclusion lets SQLite use the partial unique index on the number.
+        return list(visible.exclude(personal_number="").filter(personal_number=number)[:limit])
     tokens = name_tokens(text)
     if not tokens:
         return []
@@ -107,8 +108,6 @@ class DuplicateCandidate:
 
 
 def _name_similarity(a: Person, first: str, last: str) -> float:
-    from zakrila.people.names import search_key
-
     mine = search_key(f"{a.first_name} {a.last_name}")
     theirs = search_key(f"{first} {last}")
     return SequenceMatcher(None, mine, theirs).ratio()
@@ -132,18 +131,24 @@ def likely_duplicates(
         people = people.exclude(pk=exclude_id)
     found: dict[int, DuplicateCandidate] = {}
     if personal_number:
-        for person in people.filter(personal_number=personal_number):
+        for person in people.exclude(personal_number="").filter(personal_number=personal_number):
             found[person.pk] = DuplicateCandidate(person, "certain", 1.0)
     if birth_date and (first_name or last_name):
         # A close birth date: estimated dates are often a year out, typed ones a day or a digit.
         window = dt.timedelta(days=400 if estimated else 31)
         near = people.filter(birth_date__range=(birth_date - window, birth_date + window))
-        for person in near[:500]:
-            if person.pk in found or not (person.first_name or person.last_name):
+        # Compare names on plain values (every person in the window, not the first few by name),
+        # then load the few that match.
+        theirs = search_key(f"{first_name} {last_name}")
+        similar: dict[int, float] = {}
+        for pk, first, last in near.values_list("pk", "first_name", "last_name").iterator(chunk_size=2000):
+            if pk in found or not (first or last):
                 continue
-            similarity = _name_similarity(person, first_name, last_name)
-            if similarity >= NAME_SIMILARITY_LIKELY:
-                found[person.pk] = DuplicateCandidate(person, "likely", similarity)
+            ratio = SequenceMatcher(None, search_key(f"{first} {last}"), theirs).ratio()
+            if ratio >= NAME_SIMILARITY_LIKELY:
+                similar[pk] = ratio
+        for person in people.filter(pk__in=list(similar)):
+            found[person.pk] = DuplicateCandidate(person, "likely", similar[person.pk])
     return sorted(found.values(), key=lambda c: (c.certainty != "certain", -c.name_similarity))
 
 
@@ -193,7 +198,10 @@ def people_page(
     """Keyset pagination by (Latin last name, id): no OFFSET, so every page costs the same."""
     if after is not None:
         name, pk = after
-        queryset = queryset.filter(Q(last_name_latin__gt=name) | Q(last_name_latin=name, id__gt=pk))
+        # The first condition bounds the index scan; the second picks up after the last row.
+        queryset = queryset.filter(last_name_latin__gte=name).filter(
+            Q(last_name_latin__gt=name) | Q(last_name_latin=name, id__gt=pk)
+        )
     rows = list(queryset.order_by("last_name_latin", "id")[: size + 1])
     if len(rows) > size:
         last = rows[size - 1]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from zakrila.accounts.policy import (
     can_see_confidential,
+    cases_visible_to,
     get_visible_or_404,
     has_capability,
     households_visible_to,
@@ -204,6 +205,8 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "consents": person.consents.select_related("given_by"),
             "disclosures": person.disclosures.select_related("consent"),
             "timeline": timeline,
+            "cases": cases_visible_to(request.user).filter(person=person).select_related("unit"),
+            "can_open_case": has_capability(request.user, "case.open", organisation_id),
             "can_edit": has_capability(request.user, "person.edit", organisation_id),
             "can_history": has_capability(request.user, "person.history", organisation_id),
             "can_export": has_capability(request.user, "person.export", organisation_id),

@@ -47,7 +47,12 @@ def _untouched_since(kind: str, now: dt.datetime) -> dt.datetime:
 
 
 def _kept(queryset: models.QuerySet[Person]) -> models.QuerySet[Person]:
-    return queryset.filter(anonymised_at__isnull=True, merged_into__isnull=True)
+    """Not yet anonymised or merged, and never in a case: people with a case follow the case's
+    rule (years after its closure), which the cases app registers."""
+    queryset = queryset.filter(anonymised_at__isnull=True, merged_into__isnull=True)
+    if hasattr(Person, "cases"):
+        queryset = queryset.filter(cases__isnull=True)
+    return queryset
 
 
 def _anonymous_contacts(now: dt.datetime) -> models.QuerySet[Person]:

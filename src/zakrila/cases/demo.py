@@ -1,0 +1,141 @@
+"""Demo casework: referrals from the Child Protection Department and the maternity ward, cases
+at every stage, a restricted case, and the contacts of the last months."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from zakrila.accounts.models import Membership, Role, User
+from zakrila.cases.models import Case, CaseStatus, ContactKind, ReferralDecision, ReferralSource
+from zakrila.cases.services import (
+    case_move,
+    contact_record,
+    referral_decide,
+    referral_register,
+)
+from zakrila.organisations.models import Organisation, Unit, UnitKind
+from zakrila.people.models import Household
+
+NOTES = (
+    "Разговор с майката за режима на детето и посещенията при педиатъра.",
+    "Посещение в дома: жилището е отоплено, детето е спокойно, има храна.",
+    "Консултация с психолог: детето споделя страх от бащата.",
+    "Придружаване до Дирекция „Социално подпомагане“ за помощи.",
+    "Майката пропусна срещата; разговор по телефона, нова дата.",
+)
+
+
+def _staff(organisation: Organisation, role: str) -> User | None:
+    for membership in (
+        Membership.objects.filter(organisation=organisation).select_related("user").order_by("id")
+    ):
+        if role in membership.roles:
+            return membership.user
+    return None
+
+
+def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
+    """Cases of the organisation's community support centre; nothing when it already has some."""
+    if Case.objects.filter(organisation=organisation).exists():
+        return 0
+    unit = (
+        Unit.objects.filter(organisation=organisation, kind=UnitKind.COMMUNITY_SUPPORT)
+        .order_by("id")
+        .first()
+    )
+    manager = _staff(organisation, Role.CASE_MANAGER)
+    specialist = _staff(organisation, Role.SPECIALIST)
+    if unit is None or manager is None:
+        return 0
+    rng = random.Random(seed)  # noqa: S311  (demo data, not secrets)
+    today = timezone.localdate()
+    households = list(
+        Household.objects.filter(organisation=organisation)
+        .select_related("child")
+        .order_by("id")[:count]
+    )
+    made = 0
+    for index, household in enumerate(households):
+        child = household.child
+        received = today - dt.timedelta(days=rng.randint(20, 400))
+        source = ReferralSource.CHILD_PROTECTION if index % 4 else ReferralSource.MATERNITY_WARD
+        referral = referral_register(
+            actor=manager,
+            unit=unit,
+            person=child,
+            data={
+                "source": source,
+                "document_number": f"ДСП-{received.year}-{1000 + index}",
+                "document_date": received - dt.timedelta(days=3),
+                "reason": "Риск от изоставяне; нужда от подкрепа на родителите.",
+                "household": household,
+                "received_on": received,
+            },
+        )
+        if index % 10 == 9:
+            continue  # waiting for a decision: the list shows it
+        if index % 10 == 8:
+            referral_decide(
+                actor=manager, referral=referral, decision=ReferralDecision.REDIRECTED,
+                redirected_to="Център за обществена подкрепа – Бяла", expected_version=referral.version,
+            )  # fmt: skip
+            continue
+        case = referral_decide(
+            actor=manager, referral=referral, decision=ReferralDecision.ACCEPTED, key_worker=manager,
+            expected_version=referral.version,
+        )  # fmt: skip
+        assert case is not None  # noqa: S101
+        Case.objects.filter(pk=case.pk).update(opened_on=received)
+        case.refresh_from_db()
+        if specialist is not None:
+            case.team.add(specialist)
+        if index == 3:
+            Case.objects.filter(pk=case.pk).update(is_restricted=True, risk_level="high")
+            case.refresh_from_db()
+        stage = index % 5
+        if stage >= 1:
+            case = case_move(
+                actor=manager,
+                case=case,
+                to_status=CaseStatus.ASSESSMENT,
+                expected_version=case.version,
+            )
+        if stage >= 2:
+            case = case_move(
+                actor=manager,
+                case=case,
+                to_status=CaseStatus.SUPPORT,
+                expected_version=case.version,
+            )
+        for _visit in range(rng.randint(1, 5)):
+            contact_record(
+                actor=manager,
+                case=case,
+                data={
+                    "kind": rng.choice(
+                        [
+                            ContactKind.SOCIAL,
+                            ContactKind.HOME_VISIT,
+                            ContactKind.PHONE,
+                            ContactKind.PSYCHOLOGICAL,
+                        ]
+                    ),
+                    "occurred_at": timezone.now()
+                    - dt.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8)),
+                    "duration_minutes": rng.choice([15, 30, 45, 60, 90]),
+                    "participants": "майката и детето",
+                    "place": rng.choice(["ЦОП", "в дома", "по телефона"]),
+                    "note": rng.choice(NOTES),
+                    "is_confidential": True,
+                },
+            )
+        if stage == 4:
+            case_move(
+                actor=manager, case=case, to_status=CaseStatus.CLOSED,
+                reason="Детето остава в семейството; целите на плана са постигнати.", expected_version=case.version,
+            )  # fmt: skip
+        made += 1
+    return made

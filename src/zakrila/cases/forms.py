@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from zakrila.accounts.models import Membership, User
+from zakrila.cases.models import Case, CaseStatus, Contact, Referral, ReferralDecision, RiskLevel
+from zakrila.people.forms import DATE_WIDGET
+
+DATETIME_WIDGET = forms.DateTimeInput(
+    format="%d.%m.%Y %H:%M", attrs={"placeholder": "дд.мм.гггг чч:мм", "inputmode": "numeric"}
+)
+
+
+def staff_of(organisation_id: int) -> QuerySet[User]:
+    """The people who work in the organisation now (for key worker, team and contact staff)."""
+    members = Membership.objects.current().filter(organisation_id=organisation_id).values("user_id")
+    return User.objects.filter(pk__in=members, is_active=True).order_by("full_name", "email")
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name or obj.email)
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name or obj.email)
+
+
+class ReferralForm(forms.ModelForm):
+    """A referral as it arrived: from whom, with which document, why, to which unit."""
+
+    class Meta:
+        model = Referral
+        fields = [
+            "source",
+            "document_number",
+            "document_date",
+            "reason",
+            "unit",
+            "household",
+            "received_on",
+        ]
+        widgets = {
+            "document_date": DATE_WIDGET,
+            "received_on": DATE_WIDGET,
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, units: Any, households: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ModelChoiceField, self.fields["household"]).queryset = households
+
+
+class ReferralDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (value, label)
+            for value, label in ReferralDecision.choices
+            if value != ReferralDecision.PENDING
+        ],
+        widget=forms.RadioSelect,
+    )
+    key_worker = StaffChoiceField(
+        label=_("Key worker of the new case"), queryset=User.objects.none(), required=False
+    )
+    decision_reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    redirected_to = forms.CharField(label=_("Redirected to"), required=False, max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["key_worker"]).queryset = staff
+
+
+class CaseOpenForm(forms.Form):
+    """Opening a case without a referral: universally accessible services."""
+
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    key_worker = StaffChoiceField(label=_("Key worker"), queryset=User.objects.none())
+    without_referral_reason = forms.CharField(
+        label=_("Opened without a referral because"),
+        max_length=300,
+        help_text=_(
+            "e.g. “a mother asked for a consultation”: information and consultation, up to two months."
+        ),
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM
+    )
+    is_restricted = forms.BooleanField(
+        label=_("Restricted: only the case team and the director see it"), required=False
+    )
+
+    def __init__(self, *args: Any, units: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ModelChoiceField, self.fields["key_worker"]).queryset = staff
+
+
+class CaseMoveForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Move the case to"))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = case.version
+        cast(forms.ChoiceField, self.fields["to_status"]).choices = [
+            (status, CaseStatus(status).label) for status in case.allowed_moves()
+        ]
+
+
+class CaseEditForm(forms.ModelForm):
+    key_worker = StaffChoiceField(label=_("Key worker"), queryset=User.objects.none())
+    team = StaffMultipleChoiceField(
+        label=_("Team"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Case
+        fields = ["risk_level", "is_restricted", "key_worker", "household"]
+
+    def __init__(self, *args: Any, staff: Any, households: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["key_worker"]).queryset = staff
+        cast(forms.ModelMultipleChoiceField, self.fields["team"]).queryset = staff
+        cast(forms.ModelChoiceField, self.fields["household"]).queryset = households
+        self.fields["version"].initial = self.instance.version
+        self.fields["team"].initial = list(self.instance.team.values_list("pk", flat=True))
+
+
+class ContactForm(forms.ModelForm):
+    """A contact entered in under a minute on a tablet: kind, when, how long, a note."""
+
+    other_staff = StaffMultipleChoiceField(
+        label=_("Other staff"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "kind",
+            "occurred_at",
+            "duration_minutes",
+            "place",
+            "participants",
+            "note",
+            "is_confidential",
+        ]
+        widgets = {
+            "occurred_at": DATETIME_WIDGET,
+            "note": forms.Textarea(attrs={"rows": 4}),
+            "duration_minutes": forms.NumberInput(
+                attrs={"min": 1, "max": 1440, "step": 5, "inputmode": "numeric"}
+            ),
+        }
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["other_staff"]).queryset = staff
+        cast(forms.DateTimeField, self.fields["occurred_at"]).input_formats = [
+            "%d.%m.%Y %H:%M",
+            "%d.%m.%Y",
+        ]
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("open cases")), ("all", _("all")), *CaseStatus.choices],
+    )
+    mine = forms.BooleanField(label=_("Only cases I work on"), required=False)

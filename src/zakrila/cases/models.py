@@ -1,0 +1,311 @@
+"""Casework in a Community Support Centre: the referral, the case and the recorded work.
+
+DESIGN.md §2 is the legal workflow: a child referred (usually by the Child Protection
+Department), assessed, supported with a plan made with the parent, reviewed, and the case
+closed — we hope — with the child living in a family.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zakrila.core.models import TenantModel
+
+
+class ReferralSource(models.TextChoices):
+    CHILD_PROTECTION = (
+        "child_protection",
+        _("Child Protection Department (Social Assistance Directorate)"),
+    )
+    MATERNITY_WARD = "maternity_ward", _("maternity ward")
+    HOSPITAL = "hospital", _("hospital")
+    SCHOOL = "school", _("school or kindergarten")
+    POLICE = "police", _("police")
+    OTHER_PROVIDER = "other_provider", _("another provider of services")
+    FAMILY = "family", _("the family itself")
+    OTHER = "other", _("other")
+
+
+class ReferralDecision(models.TextChoices):
+    PENDING = "pending", _("waiting for a decision")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    REDIRECTED = "redirected", _("redirected")
+
+
+class Referral(TenantModel):
+    """A request that the service work with a child and family: who sent it, why, and what the
+    unit decided. An accepted referral opens a case."""
+
+    source = models.CharField(_("referred by"), max_length=20, choices=ReferralSource.choices)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    reason = models.TextField(_("reason for the referral"))
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("child")
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("household"),
+    )
+    unit = models.ForeignKey(
+        "organisations.Unit",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("to unit"),
+    )
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    decision = models.CharField(
+        _("decision"),
+        max_length=12,
+        choices=ReferralDecision.choices,
+        default=ReferralDecision.PENDING,
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    redirected_to = models.CharField(_("redirected to"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        number = f" № {self.document_number}" if self.document_number else ""
+        return f"{self.get_source_display()}{number}"
+
+
+class CaseStatus(models.TextChoices):
+    REFERRED = "referred", _("referred")
+    ASSESSMENT = "assessment", _("assessment")
+    SUPPORT = "support", _("support")
+    CLOSED = "closed", _("closed")
+
+
+# The moves a case may make. A closed case may be reopened into assessment; every move is kept.
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.REFERRED: frozenset({CaseStatus.ASSESSMENT, CaseStatus.CLOSED}),
+    CaseStatus.ASSESSMENT: frozenset({CaseStatus.SUPPORT, CaseStatus.CLOSED}),
+    CaseStatus.SUPPORT: frozenset({CaseStatus.ASSESSMENT, CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset({CaseStatus.ASSESSMENT}),
+}
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> CaseQuerySet:
+        return self.exclude(status=CaseStatus.CLOSED)
+
+
+class Case(TenantModel):
+    """The work of one unit with one child (or a pregnant woman or parent) and their family.
+
+    A restricted case (violence, a high-profile family) is seen only by its team and the
+    director; for everyone else it does not exist.
+    """
+
+    unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
+    )
+    number = models.CharField(_("case number"), max_length=40, editable=False)
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("child or parent"),
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("household"),
+    )
+    referral = models.OneToOneField(
+        Referral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case",
+        verbose_name=_("referral"),
+    )
+    without_referral_reason = models.CharField(
+        _("opened without a referral because"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Universally accessible services (information and consultation, up to two months) need no referral."
+        ),
+    )
+    key_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="key_cases",
+        verbose_name=_("key worker"),
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="team_cases", verbose_name=_("team")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.REFERRED
+    )
+    risk_level = models.CharField(
+        _("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
+    )
+    is_restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_(
+            "Seen only by the case team and the director (violence, a high-profile family)."
+        ),
+    )
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    EDITABLE_FIELDS = ("risk_level", "is_restricted", "key_worker", "household")
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"],
+                name="case_number_unique_per_organisation",
+                violation_error_message=_("This case number is already used."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(referral__isnull=True, without_referral_reason=""),
+                name="case_has_referral_or_reason",
+                violation_error_message=_(
+                    "A case needs a referral, or the reason it is opened without one."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status", "unit"], name="case_org_status_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+    def allowed_moves(self) -> list[str]:
+        return sorted(CASE_TRANSITIONS[self.status])
+
+
+class CaseCounter(models.Model):
+    """The last case number given by a unit in a year (e.g. ЦОП-2026-0042)."""
+
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="case_counter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"
+
+
+class CaseStatusChange(TenantModel):
+    """One move of a case between stages, with who made it and why; reopening included."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("case")
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=CaseStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_on = models.DateField(_("on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_status} → {self.to_status}"
+
+
+class ContactKind(models.TextChoices):
+    SOCIAL = "social", _("social consultation")
+    PSYCHOLOGICAL = "psychological", _("psychological consultation")
+    LEGAL = "legal", _("legal consultation")
+    HOME_VISIT = "home_visit", _("home visit")
+    ACCOMPANIMENT = "accompaniment", _("accompaniment")
+    GROUP = "group", _("group session")
+    PHONE = "phone", _("phone call")
+    OUTREACH = "outreach", _("outreach")
+    OTHER = "other", _("other")
+
+
+class Contact(TenantModel):
+    """A piece of recorded work with the family: a consultation, a home visit, a call.
+
+    The note is confidential by default: only the case team, the director and specialists
+    read a confidential note.
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
+    occurred_at = models.DateTimeField(_("date and time"), default=timezone.now)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=60)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="contacts", verbose_name=_("staff")
+    )
+    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_confidential = models.BooleanField(_("confidential note"), default=True)
+
+    SENSITIVE_FIELDS = ("note",)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__lte=24 * 60),
+                name="contact_duration_within_a_day",
+                violation_error_message=_(
+                    "A contact lasts at most 24 hours; split longer work into days."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%d.%m.%Y}"

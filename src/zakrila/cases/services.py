@@ -1,0 +1,311 @@
+"""Changes to referrals, cases and contacts: each one transaction with its audit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zakrila.accounts.models import User
+from zakrila.audit.models import AuditAction
+from zakrila.audit.services import audit_record, changes_between, snapshot
+from zakrila.cases.models import (
+    CASE_TRANSITIONS,
+    Case,
+    CaseCounter,
+    CaseStatus,
+    CaseStatusChange,
+    Contact,
+    Referral,
+    ReferralDecision,
+)
+from zakrila.core.concurrency import lock_for_edit
+from zakrila.organisations.models import Unit
+from zakrila.people.models import Household, Person
+
+REFERRAL_FIELDS = [
+    "source", "document_number", "document_date", "reason", "person_id", "household_id", "unit_id", "received_on",
+]  # fmt: skip
+
+
+def _same_organisation(organisation_id: int, *records: Any) -> None:
+    for record in records:
+        if record is not None and record.organisation_id != organisation_id:
+            raise ValidationError(
+                _("Everything in a case must belong to the same organisation."), code="cross_org"
+            )
+
+
+@transaction.atomic
+def referral_register(*, actor: User, unit: Unit, person: Person, data: dict[str, Any]) -> Referral:
+    """Record a referral as it arrived; the decision comes later."""
+    household: Household | None = data.get("household")
+    _same_organisation(unit.organisation_id, person, household)
+    referral = Referral(
+        organisation_id=unit.organisation_id,
+        unit=unit,
+        person=person,
+        created_by=actor,
+        updated_by=actor,
+        **data,
+    )
+    referral.full_clean()
+    referral.save()
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        obj=referral,
+        person_id=person.pk,
+        changes=changes_between({}, snapshot(referral, REFERRAL_FIELDS), sensitive=["reason"]),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_decide(
+    *,
+    actor: User,
+    referral: Referral,
+    decision: str,
+    reason: str = "",
+    redirected_to: str = "",
+    key_worker: User | None = None,
+    expected_version: int,
+) -> Case | None:
+    """Accept (opening a case), decline with a reason, or redirect to another service."""
+    current: Referral = lock_for_edit(Referral, referral.pk, expected_version=expected_version)
+    if current.decision != ReferralDecision.PENDING:
+        raise ValidationError(_("This referral was already decided."), code="decided")
+    if decision == ReferralDecision.DECLINED and not reason.strip():
+        raise ValidationError(
+            {"decision_reason": _("Write why the referral is declined.")}, code="no_reason"
+        )
+    if decision == ReferralDecision.REDIRECTED and not redirected_to.strip():
+        raise ValidationError(
+            {"redirected_to": _("Write where the family is redirected.")}, code="no_target"
+        )
+    if decision == ReferralDecision.ACCEPTED and key_worker is None:
+        raise ValidationError(
+            {"key_worker": _("Choose the key worker of the new case.")}, code="no_key_worker"
+        )
+    current.decision = decision
+    current.decision_reason = reason
+    current.redirected_to = redirected_to
+    current.decided_by = actor
+    current.decided_at = timezone.now()
+    current.version += 1
+    current.updated_by = actor
+    current.save()
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        obj=current,
+        person_id=current.person_id,
+        changes={"decision": {"old": ReferralDecision.PENDING, "new": decision}},
+        details={"version": current.version},
+    )
+    if decision != ReferralDecision.ACCEPTED:
+        return None
+    assert key_worker is not None  # checked above  # noqa: S101
+    return case_open(
+        actor=actor,
+        unit=current.unit,
+        person=current.person,
+        household=current.household,
+        key_worker=key_worker,
+        referral=current,
+    )
+
+
+def _next_number(unit: Unit, year: int) -> str:
+    counter, _created = CaseCounter.objects.get_or_create(unit=unit, year=year)
+    counter = CaseCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{unit.code}-{year}-{counter.last:04d}"
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    unit: Unit,
+    person: Person,
+    key_worker: User,
+    household: Household | None = None,
+    referral: Referral | None = None,
+    without_referral_reason: str = "",
+    risk_level: str = "medium",
+    is_restricted: bool = False,
+    team: Iterable[User] = (),
+    opened_on: dt.date | None = None,
+) -> Case:
+    """Open a case of a unit for a person, numbered per unit and year (ЦОП-2026-0042)."""
+    _same_organisation(unit.organisation_id, person, household, referral)
+    if referral is None and not without_referral_reason.strip():
+        raise ValidationError(
+            {
+                "without_referral_reason": _(
+                    "A case needs a referral, or the reason it is opened without one."
+                )
+            },
+            code="no_referral",
+        )
+    opened_on = opened_on or timezone.localdate()
+    case = Case(
+        organisation_id=unit.organisation_id,
+        unit=unit,
+        person=person,
+        household=household,
+        referral=referral,
+        without_referral_reason=without_referral_reason,
+        key_worker=key_worker,
+        risk_level=risk_level,
+        is_restricted=is_restricted,
+        opened_on=opened_on,
+        status=CaseStatus.REFERRED if referral else CaseStatus.ASSESSMENT,
+        created_by=actor,
+        updated_by=actor,
+    )
+    case.number = _next_number(unit, opened_on.year)
+    case.full_clean()
+    case.save()
+    case.team.set([key_worker, *team])
+    CaseStatusChange.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        to_status=case.status,
+        created_by=actor,
+        changed_on=opened_on,
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        obj=case,
+        person_id=person.pk,
+        changes={
+            "number": {"old": None, "new": case.number},
+            "status": {"old": None, "new": case.status},
+        },
+        details={"restricted": is_restricted},
+    )
+    return case
+
+
+@transaction.atomic
+def case_move(
+    *, actor: User, case: Case, to_status: str, reason: str = "", expected_version: int
+) -> Case:
+    """Move a case to its next stage; closing and reopening are moves too, each kept."""
+    current: Case = lock_for_edit(Case, case.pk, expected_version=expected_version)
+    if to_status not in CASE_TRANSITIONS[current.status]:
+        raise ValidationError(
+            _("A case cannot move from “%(from)s” to “%(to)s”.")
+            % {
+                "from": current.get_status_display(),
+                "to": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status,
+            },
+            code="transition",
+        )
+    reopening = current.status == CaseStatus.CLOSED
+    if (to_status == CaseStatus.CLOSED or reopening) and not reason.strip():
+        raise ValidationError(
+            {"reason": _("Write the reason for closing or reopening the case.")}, code="no_reason"
+        )
+    before = current.status
+    current.status = to_status
+    current.closed_on = timezone.localdate() if to_status == CaseStatus.CLOSED else None
+    current.version += 1
+    current.updated_by = actor
+    current.save()
+    CaseStatusChange.objects.create(
+        organisation_id=current.organisation_id, case=current, from_status=before, to_status=to_status,
+        reason=reason, created_by=actor,
+    )  # fmt: skip
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        obj=current,
+        person_id=current.person_id,
+        changes={"status": {"old": before, "new": to_status}},
+        details={"version": current.version, "reopened": reopening},
+    )
+    return current
+
+
+@transaction.atomic
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    data: dict[str, Any],
+    team: Iterable[User] | None,
+    expected_version: int,
+) -> Case:
+    """Change a case's risk level, restriction, key worker, household or team."""
+    current: Case = lock_for_edit(Case, case.pk, expected_version=expected_version)
+    fields = ["risk_level", "is_restricted", "key_worker_id", "household_id"]
+    before = snapshot(current, fields)
+    before_team = sorted(current.team.values_list("pk", flat=True))
+    for name, value in data.items():
+        setattr(current, name, value)
+    _same_organisation(current.organisation_id, current.household)
+    current.full_clean()
+    changes = changes_between(before, snapshot(current, fields))
+    if team is not None:
+        new_team = sorted({user.pk for user in team} | {current.key_worker_id})
+        if new_team != before_team:
+            current.team.set(new_team)
+            changes["team"] = {"old": before_team, "new": new_team}
+    if not changes:
+        return current
+    current.version += 1
+    current.updated_by = actor
+    current.save()
+    audit_record(
+        action=AuditAction.UPDATE, actor=actor, obj=current, person_id=current.person_id,
+        changes=changes, details={"version": current.version},
+    )  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def contact_record(
+    *, actor: User, case: Case, data: dict[str, Any], staff: Iterable[User] = ()
+) -> Contact:
+    """Record a piece of work with the family. The note's text never enters the audit trail."""
+    if not case.is_open:
+        raise ValidationError(_("The case is closed: reopen it to record new work."), code="closed")
+    contact = Contact(
+        organisation_id=case.organisation_id, case=case, created_by=actor, updated_by=actor, **data
+    )
+    contact.full_clean()
+    contact.save()
+    contact.staff.set({actor.pk, *(user.pk for user in staff)})
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        obj=contact,
+        person_id=case.person_id,
+        changes={
+            "kind": {"old": None, "new": contact.kind},
+            "note": {"old": None, "new": "changed"},
+        },
+        details={"case": case.pk},
+    )
+    return contact
+
+
+def case_viewed(*, actor: User, case: Case, what: str = "page") -> None:
+    audit_record(
+        action=AuditAction.VIEW,
+        actor=actor,
+        obj=case,
+        person_id=case.person_id,
+        details={"what": what},
+    )

@@ -1,0 +1,358 @@
+"""Pages for referrals, cases and contacts. Every page starts from ``cases_visible_to``: a case
+of another organisation, or a restricted case the user is not on, is a 404."""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from zakrila.accounts.policy import (
+    can_read_case_confidential,
+    cases_visible_to,
+    get_visible_or_404,
+    has_capability,
+    households_visible_to,
+    people_visible_to,
+    referrals_visible_to,
+    require,
+    units_visible_to,
+)
+from zakrila.audit.forms import AuditSearchForm
+from zakrila.audit.models import AuditAction, AuditEvent
+from zakrila.audit.queries import audit_events_for_record, audit_events_in_organisation, keyset_page
+from zakrila.audit.services import audit_record
+from zakrila.cases.forms import (
+    CaseEditForm,
+    CaseFilterForm,
+    CaseMoveForm,
+    CaseOpenForm,
+    ContactForm,
+    ReferralDecisionForm,
+    ReferralForm,
+    staff_of,
+)
+from zakrila.cases.models import Case, CaseStatus, ReferralDecision
+from zakrila.cases.services import (
+    case_move,
+    case_open,
+    case_update,
+    case_viewed,
+    contact_record,
+    referral_decide,
+    referral_register,
+)
+from zakrila.core.http import MemberRequest
+from zakrila.people.views import _apply_errors
+
+PAGE_SIZE = 50
+
+
+def _case_or_404(request: MemberRequest, pk: int) -> Case:
+    return get_visible_or_404(
+        cases_visible_to(request.user).select_related(
+            "unit", "person", "household", "key_worker", "referral"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def case_list(request: MemberRequest) -> HttpResponse:
+    organisation_id = request.membership.organisation_id
+    require(request.user, "case.view", organisation_id=organisation_id)
+    form = CaseFilterForm(request.GET or None)
+    cases = cases_visible_to(request.user).filter(organisation_id=organisation_id)
+    status = ""
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        if form.cleaned_data["mine"]:
+            cases = cases.filter(Q(key_worker=request.user) | Q(team=request.user)).distinct()
+    if status == "":
+        cases = cases.exclude(status=CaseStatus.CLOSED)
+    elif status != "all":
+        cases = cases.filter(status=status)
+    if request.unit:
+        cases = cases.filter(unit=request.unit)
+    rows = list(
+        cases.select_related("unit", "person", "key_worker").order_by("-opened_on", "-id")[
+            :PAGE_SIZE
+        ]
+    )
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.SEARCH, actor=request.user, organisation_id=organisation_id,
+            object_type="cases.case", details={"list": True, "status": status or "open", "shown": len(rows)},
+        )  # fmt: skip
+    pending = referrals_visible_to(request.user).filter(
+        organisation_id=organisation_id, decision=ReferralDecision.PENDING
+    )
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "cases": rows,
+            "pending_referrals": pending.select_related("person", "unit")[:20],
+            "nav_active": "cases",
+        },
+    )
+
+
+@login_required
+def referral_new(request: MemberRequest, person_pk: int) -> HttpResponse:
+    person = get_visible_or_404(people_visible_to(request.user), pk=person_pk)
+    require(request.user, "case.open", organisation_id=person.organisation_id)
+    units = units_visible_to(request.user).filter(organisation_id=person.organisation_id)
+    households = households_visible_to(request.user).filter(child=person)
+    form = ReferralForm(
+        request.POST or None,
+        units=units,
+        households=households,
+        initial={"unit": request.unit or person.unit},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "unit"}
+        try:
+            referral = referral_register(
+                actor=request.user, unit=form.cleaned_data["unit"], person=person, data=data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The referral is registered; decide on it below."))
+            return redirect("cases:referral", pk=referral.pk)
+    return render(
+        request, "cases/referral_form.html", {"form": form, "person": person, "nav_active": "cases"}
+    )
+
+
+@login_required
+def referral_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    referral = get_visible_or_404(
+        referrals_visible_to(request.user).select_related("person", "unit"), pk=pk
+    )
+    organisation_id = referral.organisation_id
+    can_decide = has_capability(request.user, "case.open", organisation_id)
+    form = ReferralDecisionForm(
+        request.POST or None,
+        staff=staff_of(organisation_id),
+        initial={"version": referral.version, "key_worker": request.user.pk},
+    )
+    if request.method == "POST":
+        require(request.user, "case.open", organisation_id=organisation_id)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = referral_decide(
+                    actor=request.user, referral=referral, decision=data["decision"], reason=data["decision_reason"],
+                    redirected_to=data["redirected_to"], key_worker=data["key_worker"], expected_version=data["version"],
+                )  # fmt: skip
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                if case is not None:
+                    messages.success(
+                        request, _("Case %(number)s is opened.") % {"number": case.number}
+                    )
+                    return redirect(case)
+                messages.success(request, _("The decision is recorded."))
+                return redirect("cases:list")
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.VIEW, actor=request.user, obj=referral, person_id=referral.person_id
+        )
+    return render(
+        request,
+        "cases/referral_detail.html",
+        {"referral": referral, "form": form, "can_decide": can_decide, "nav_active": "cases"},
+    )
+
+
+@login_required
+def case_new(request: MemberRequest, person_pk: int) -> HttpResponse:
+    """Open a case without a referral (universally accessible services)."""
+    person = get_visible_or_404(people_visible_to(request.user), pk=person_pk)
+    require(request.user, "case.open", organisation_id=person.organisation_id)
+    units = units_visible_to(request.user).filter(organisation_id=person.organisation_id)
+    form = CaseOpenForm(
+        request.POST or None,
+        units=units,
+        staff=staff_of(person.organisation_id),
+        initial={"unit": request.unit or person.unit, "key_worker": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_open(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Case %(number)s is opened.") % {"number": case.number})
+            return redirect(case)
+    return render(
+        request, "cases/case_new.html", {"form": form, "person": person, "nav_active": "cases"}
+    )
+
+
+@login_required
+def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    organisation_id = case.organisation_id
+    show_confidential = can_read_case_confidential(request.user, case)
+    with transaction.atomic():
+        case_viewed(actor=request.user, case=case)
+    contacts = list(case.contacts.prefetch_related("staff"))
+    changes = list(case.status_changes.select_related("created_by"))
+    timeline: list[dict[str, Any]] = []
+    if case.referral:
+        timeline.append(
+            {"kind": "referral", "at": case.referral.received_on, "item": case.referral}
+        )
+    timeline += [
+        {"kind": "status", "at": change.created_at.date(), "item": change} for change in changes
+    ]
+    timeline += [
+        {"kind": "contact", "at": contact.occurred_at.date(), "item": contact}
+        for contact in contacts
+    ]
+    timeline.sort(key=lambda entry: entry["at"], reverse=True)
+    can_manage = has_capability(request.user, "case.manage", organisation_id)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "timeline": timeline,
+            "team": case.team.all(),
+            "show_confidential": show_confidential,
+            "can_manage": can_manage,
+            "can_contact": has_capability(request.user, "case.contact", organisation_id)
+            and case.is_open,
+            "can_history": has_capability(request.user, "case.history", organisation_id),
+            "move_form": CaseMoveForm(case=case) if can_manage else None,
+            "nav_active": "cases",
+        },
+    )
+
+
+@login_required
+def case_move_view(request: MemberRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    require(request.user, "case.manage", organisation_id=case.organisation_id)
+    form = CaseMoveForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_move(
+                actor=request.user, case=case, to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The case's stage is changed."))
+            return redirect(case)
+    return render(
+        request, "cases/case_move.html", {"case": case, "form": form, "nav_active": "cases"}
+    )
+
+
+@login_required
+def case_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    require(request.user, "case.manage", organisation_id=case.organisation_id)
+    form = CaseEditForm(
+        request.POST or None,
+        instance=case,
+        staff=staff_of(case.organisation_id),
+        households=households_visible_to(request.user).filter(child=case.person),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in Case.EDITABLE_FIELDS}
+        try:
+            case = case_update(
+                actor=request.user, case=case, data=data, team=form.cleaned_data["team"],
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect(case)
+    return render(
+        request, "cases/case_edit.html", {"case": case, "form": form, "nav_active": "cases"}
+    )
+
+
+@login_required
+def contact_new(request: MemberRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    require(request.user, "case.contact", organisation_id=case.organisation_id)
+    staff = staff_of(case.organisation_id).exclude(pk=request.user.pk)
+    form = ContactForm(request.POST or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "other_staff"}
+        try:
+            contact_record(
+                actor=request.user, case=case, data=data, staff=form.cleaned_data["other_staff"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The contact is recorded."))
+            return redirect(case)
+    return render(
+        request, "cases/contact_form.html", {"case": case, "form": form, "nav_active": "cases"}
+    )
+
+
+@login_required
+def case_history(request: MemberRequest, pk: int) -> HttpResponse:
+    """Who saw and changed this case: for the director and the DPO."""
+    case = _case_or_404(request, pk)
+    require(request.user, "case.history", organisation_id=case.organisation_id)
+    form = AuditSearchForm(request.GET or None)
+    events: list[AuditEvent] = []
+    next_before = None
+    if not form.is_bound or form.is_valid():
+        filters = form.cleaned_data if form.is_bound else {}
+        contact_ids = case.contacts.values_list("pk", flat=True)
+        base = audit_events_for_record(
+            organisation_id=case.organisation_id,
+            records=list(
+                chain([("cases.case", case.pk)], (("cases.contact", pk) for pk in contact_ids))
+            ),
+        )
+        filtered = audit_events_in_organisation(
+            organisation_id=case.organisation_id,
+            filters={
+                k: v for k, v in filters.items() if k in ("actor", "action", "date_from", "date_to")
+            },
+        )
+        before = request.GET.get("before")
+        events, next_before = keyset_page(
+            base & filtered, before=int(before) if before and before.isdigit() else None
+        )
+        with transaction.atomic():
+            case_viewed(actor=request.user, case=case, what="history")
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "cases/case_history.html",
+        {
+            "case": case,
+            "form": form,
+            "events": events,
+            "next_before": next_before,
+            "query": query.urlencode(),
+            "nav_active": "cases",
+        },
+    )

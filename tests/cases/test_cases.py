@@ -1,0 +1,384 @@
+"""Casework: referral to case, stages, restricted cases, confidential notes, and what privacy
+gets from cases (legal holds, export, retention)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from tests.factories import PersonFactory, member
+from zakrila.accounts.models import Role
+from zakrila.audit.models import AuditAction, AuditEvent
+from zakrila.cases.models import Case, CaseStatus, Referral
+from zakrila.cases.services import case_move, case_open, contact_record
+from zakrila.people.services import legal_holds
+from zakrila.privacy.retention import retention_run
+
+
+@pytest.fixture
+def child(org, cop):
+    return PersonFactory(
+        organisation=org, unit=cop, first_name="Ивана", last_name="Колева", municipality="Русе"
+    )
+
+
+@pytest.fixture
+def case(case_manager, cop, child):
+    return case_open(
+        actor=case_manager,
+        unit=cop,
+        person=child,
+        key_worker=case_manager,
+        without_referral_reason="консултация",
+    )
+
+
+def _contact(case, actor, note="Майката разказа за насилие вкъщи.", **extra):
+    data = {
+        "kind": "home_visit",
+        "occurred_at": timezone.now(),
+        "duration_minutes": 45,
+        "note": note,
+        "is_confidential": True,
+    }
+    return contact_record(actor=actor, case=case, data={**data, **extra})
+
+
+def test_an_accepted_referral_opens_a_numbered_case(client, case_manager, cop, child):
+    client.force_login(case_manager)
+    response = client.post(
+        reverse("cases:referral_new", args=[child.pk]),
+        {"source": "child_protection", "document_number": "ДСП-123", "document_date": "01.11.2026",
+         "reason": "Риск от изоставяне", "unit": cop.pk, "household": "", "received_on": "02.11.2026"},
+    )  # fmt: skip
+    referral = Referral.objects.get()
+    assert response.url == reverse("cases:referral", args=[referral.pk])
+    response = client.post(
+        reverse("cases:referral", args=[referral.pk]),
+        {
+            "decision": "accepted",
+            "key_worker": case_manager.pk,
+            "decision_reason": "",
+            "redirected_to": "",
+            "version": referral.version,
+        },
+    )
+    case = Case.objects.get()
+    assert response.url == case.get_absolute_url()
+    assert case.number == f"ЦОП-{timezone.localdate().year}-0001"
+    assert (case.status, case.referral, case.key_worker) == (
+        CaseStatus.REFERRED,
+        referral,
+        case_manager,
+    )
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATE, object_type="cases.case", person_id=child.pk
+    ).exists()
+    page = client.get(case.get_absolute_url())
+    assert "ДСП" in page.content.decode() or "Отдел" in page.content.decode()
+
+
+def test_a_declined_referral_needs_a_reason_in_bulgarian(client, case_manager, cop, child):
+    referral = Referral.objects.create(
+        organisation=child.organisation, source="school", reason="x", person=child, unit=cop
+    )
+    client.force_login(case_manager)
+    response = client.post(
+        reverse("cases:referral", args=[referral.pk]),
+        {
+            "decision": "declined",
+            "key_worker": "",
+            "decision_reason": "",
+            "redirected_to": "",
+            "version": referral.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "отказ" in response.context["form"].errors["decision_reason"][0]
+    referral.refresh_from_db()
+    assert referral.decision == "pending"
+    assert not Case.objects.exists()
+
+
+def test_a_case_without_referral_needs_the_reason(client, case_manager, cop, child):
+    client.force_login(case_manager)
+    data = {
+        "unit": cop.pk,
+        "key_worker": case_manager.pk,
+        "without_referral_reason": "",
+        "risk_level": "low",
+    }
+    response = client.post(reverse("cases:case_new", args=[child.pk]), data)
+    assert response.status_code == 200
+    assert not Case.objects.exists()
+    response = client.post(
+        reverse("cases:case_new", args=[child.pk]),
+        {**data, "without_referral_reason": "майката поиска консултация"},
+    )
+    assert Case.objects.get().status == CaseStatus.ASSESSMENT
+
+
+def test_numbers_run_per_unit_and_year(case_manager, cop, child, org):
+    first = case_open(
+        actor=case_manager,
+        unit=cop,
+        person=child,
+        key_worker=case_manager,
+        without_referral_reason="a",
+    )
+    second = case_open(
+        actor=case_manager,
+        unit=cop,
+        person=child,
+        key_worker=case_manager,
+        without_referral_reason="b",
+    )
+    old = case_open(
+        actor=case_manager,
+        unit=cop,
+        person=child,
+        key_worker=case_manager,
+        without_referral_reason="c",
+        opened_on=dt.date(2025, 12, 31),
+    )
+    assert [first.number[-9:], second.number[-9:], old.number] == [
+        "2026-0001",
+        "2026-0002",
+        "ЦОП-2025-0001",
+    ]
+
+
+def test_stages_move_by_the_rules_and_closing_needs_a_reason(case, case_manager):
+    case = case_move(
+        actor=case_manager, case=case, to_status="support", expected_version=case.version
+    )
+    with pytest.raises(Exception, match="причина"):
+        case_move(actor=case_manager, case=case, to_status="closed", expected_version=case.version)
+    case = case_move(
+        actor=case_manager,
+        case=case,
+        to_status="closed",
+        reason="детето е в семейството",
+        expected_version=case.version,
+    )
+    assert case.closed_on == timezone.localdate()
+    with pytest.raises(Exception, match="не може"):
+        case_move(actor=case_manager, case=case, to_status="support", expected_version=case.version)
+    case = case_move(
+        actor=case_manager,
+        case=case,
+        to_status="assessment",
+        reason="нов сигнал",
+        expected_version=case.version,
+    )
+    assert case.closed_on is None
+    assert [c.to_status for c in case.status_changes.all()] == [
+        "assessment",
+        "support",
+        "closed",
+        "assessment",
+    ]
+    reopened = (
+        AuditEvent.objects.filter(object_type="cases.case", action=AuditAction.UPDATE)
+        .order_by("id")
+        .last()
+    )
+    assert reopened.details["reopened"] is True
+
+
+def test_a_stale_stage_change_is_refused(client, case, case_manager):
+    version = case.version
+    case_move(actor=case_manager, case=case, to_status="support", expected_version=version)
+    client.force_login(case_manager)
+    response = client.post(
+        reverse("cases:move", args=[case.pk]),
+        {"to_status": "closed", "reason": "x", "version": version},
+    )
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.status == "support"
+
+
+def test_a_restricted_case_is_seen_only_by_its_team_and_the_director(
+    client, org, case, case_manager
+):
+    case.is_restricted = True
+    case.save()
+    colleague = member(org, Role.CASE_MANAGER, email="colleague@example.bg")
+    director = member(org, Role.DIRECTOR, email="dir@example.bg")
+    client.force_login(colleague)
+    assert client.get(case.get_absolute_url()).status_code == 404
+    assert case.number not in client.get(reverse("cases:list")).content.decode()
+    assert case.number not in client.get(case.person.get_absolute_url()).content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=colleague).exists()
+    for user in (case_manager, director):
+        client.force_login(user)
+        assert client.get(case.get_absolute_url()).status_code == 200
+    case.team.add(colleague)
+    client.force_login(colleague)
+    assert client.get(case.get_absolute_url()).status_code == 200
+
+
+def test_an_outsider_gets_404_on_every_case_page(client, outsider, case):
+    referral = Referral.objects.create(
+        organisation=case.organisation,
+        source="school",
+        reason="x",
+        person=case.person,
+        unit=case.unit,
+    )
+    namespace = get_resolver().namespace_dict["cases"][1]
+    routes = [
+        (name, entries[0][0][0][1])
+        for name, entries in namespace.reverse_dict.lists()
+        if isinstance(name, str)
+    ]
+    assert len(routes) >= 8
+    client.force_login(outsider)
+    for name, params in routes:
+        if not params:
+            continue
+        value = {
+            "person_pk": case.person_id,
+            "pk": referral.pk if name.startswith("referral") else case.pk,
+        }
+        url = reverse(f"cases:{name}", kwargs={param: value[param] for param in params})
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {}).status_code == 404, url
+
+
+def test_confidential_notes_are_hidden_from_workers_off_the_team(client, org, case, case_manager):
+    _contact(case, case_manager)
+    field_worker = member(org, Role.FIELD_WORKER, email="field@example.bg")
+    specialist = member(org, Role.SPECIALIST, email="psy@example.bg")
+    client.force_login(field_worker)
+    body = client.get(case.get_absolute_url()).content.decode()
+    assert "насилие" not in body
+    assert 'data-testid="note-hidden"' in body
+    client.force_login(specialist)
+    assert "насилие" in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_a_contact_is_entered_from_the_form_and_its_note_is_not_in_the_trail(
+    client, case, case_manager
+):
+    client.force_login(case_manager)
+    response = client.post(
+        reverse("cases:contact_new", args=[case.pk]),
+        {"kind": "phone", "occurred_at": "20.11.2026 09:30", "duration_minutes": "15", "place": "", "participants": "майката",
+         "note": "Тайна бележка", "is_confidential": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    contact = case.contacts.get()
+    assert timezone.localtime(contact.occurred_at).strftime("%d.%m.%Y %H:%M") == "20.11.2026 09:30"
+    assert list(contact.staff.all()) == [case_manager]
+    event = AuditEvent.objects.get(object_type="cases.contact")
+    assert "Тайна" not in str(event.changes)
+
+
+def test_a_contact_longer_than_a_day_is_refused_and_the_form_kept(client, case, case_manager):
+    client.force_login(case_manager)
+    response = client.post(
+        reverse("cases:contact_new", args=[case.pk]),
+        {
+            "kind": "outreach",
+            "occurred_at": "20.11.2026 09:30",
+            "duration_minutes": "2000",
+            "note": "бележка",
+        },
+    )
+    assert response.status_code == 200
+    assert "бележка" in response.content.decode()
+    assert not case.contacts.exists()
+
+
+def test_no_new_work_on_a_closed_case(case, case_manager):
+    case = case_move(
+        actor=case_manager,
+        case=case,
+        to_status="closed",
+        reason="край",
+        expected_version=case.version,
+    )
+    with pytest.raises(Exception, match="закрит"):
+        _contact(case, case_manager)
+
+
+def test_an_open_case_holds_the_persons_data_and_the_export_carries_it(
+    client, org, case, case_manager, child
+):
+    assert legal_holds(child) == [f"Открит случай: {case.number}"]
+    _contact(case, case_manager, note="бележка за износ")
+    dpo = member(org, Role.DPO)
+    client.force_login(dpo)
+    data = client.get(reverse("people:export", args=[child.pk, "json"])).json()
+    assert data["cases"][0]["number"] == case.number
+    assert data["cases"][0]["contacts"][0]["note"] == "бележка за износ"
+    response = client.post(reverse("people:erase", args=[child.pk]), {"reason": "искане"})
+    assert response.status_code == 200
+    case_move(
+        actor=case_manager,
+        case=case,
+        to_status="closed",
+        reason="край",
+        expected_version=case.version,
+    )
+    assert legal_holds(child) == []
+
+
+def test_retention_anonymises_people_whose_cases_closed_long_ago(
+    case, case_manager, child, org, settings
+):
+    settings.ZAKRILA_RETENTION_YEARS = {**settings.ZAKRILA_RETENTION_YEARS, "case": 10, "person": 5}
+    recent_child = PersonFactory(organisation=org, first_name="Скорошна")
+    recent = case_open(
+        actor=case_manager,
+        unit=case.unit,
+        person=recent_child,
+        key_worker=case_manager,
+        without_referral_reason="x",
+    )
+    for item in (case, recent):
+        case_move(
+            actor=case_manager,
+            case=item,
+            to_status="closed",
+            reason="край",
+            expected_version=item.version,
+        )
+    Case.objects.filter(pk=case.pk).update(closed_on=dt.date(2014, 1, 1))
+    # Untouched for years, but with a case closed recently: kept.
+    from zakrila.people.models import Person
+
+    Person.objects.filter(pk__in=[child.pk, recent_child.pk]).update(
+        updated_at=timezone.now() - dt.timedelta(days=3650)
+    )
+    assert retention_run().anonymised == 1
+    child.refresh_from_db()
+    recent_child.refresh_from_db()
+    assert child.anonymised_at is not None
+    assert recent_child.anonymised_at is None
+
+
+def test_the_case_page_costs_a_fixed_number_of_queries(
+    client, case, case_manager, django_assert_max_num_queries
+):
+    for index in range(5):
+        _contact(case, case_manager, note=f"бележка {index}")
+    client.force_login(case_manager)
+    with django_assert_max_num_queries(30):
+        assert client.get(case.get_absolute_url()).status_code == 200
+
+
+def test_the_director_sees_who_opened_the_case(client, org, case, case_manager):
+    client.force_login(case_manager)
+    client.get(case.get_absolute_url())
+    director = member(org, Role.DIRECTOR, email="dir@example.bg")
+    client.force_login(director)
+    response = client.get(reverse("cases:history", args=[case.pk]))
+    assert "cm@example.bg" in response.content.decode()
+    client.force_login(case_manager)
+    assert client.get(reverse("cases:history", args=[case.pk])).status_code == 403
