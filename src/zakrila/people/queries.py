@@ -141,7 +141,9 @@ def likely_duplicates(
         # then load the few that match.
         theirs = search_key(f"{first_name} {last_name}")
         similar: dict[int, float] = {}
-        for pk, first, last in near.values_list("pk", "first_name", "last_name").iterator(chunk_size=2000):
+        for pk, first, last in near.values_list("pk", "first_name", "last_name").iterator(
+            chunk_size=2000
+        ):
             if pk in found or not (first or last):
                 continue
             ratio = SequenceMatcher(None, search_key(f"{first} {last}"), theirs).ratio()
