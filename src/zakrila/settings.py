@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "zakrila.accounts",
     "zakrila.people",
     "zakrila.cases",
+    "django_tasks",
+    "django_tasks_db",
     "zakrila.privacy",
 ]
 
@@ -152,6 +154,20 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background jobs --------------------------------------------------------------------------
+# Django's tasks API (the django-tasks backport on 5.2). The database backend works on the
+# embedded SQLite and on PostgreSQL; workers (`zakrila manage db_worker`) run on any machine.
+# ZAKRILA_TASKS_BACKEND=immediate runs jobs inline (tests, small installations).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("ZAKRILA_TASKS_BACKEND") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
 
 # --- Accounts and authentication ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -65,6 +65,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
     ),
     "case.history": frozenset({Role.DIRECTOR, Role.DPO}),
+    "case.approve": frozenset({Role.DIRECTOR}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -105,6 +106,7 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
     "case.history": gettext_lazy(
         "Only the director and the data protection officer see who opened a file."
     ),
+    "case.approve": gettext_lazy("Only the director approves the closure of a case."),
 }
 
 

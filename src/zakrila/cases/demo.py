@@ -9,9 +9,19 @@ import random
 from django.utils import timezone
 
 from zakrila.accounts.models import Membership, Role, User
-from zakrila.cases.models import Case, CaseStatus, ContactKind, ReferralDecision, ReferralSource
+from zakrila.cases.models import (
+    Case,
+    CaseStatus,
+    ClosureOutcome,
+    ContactKind,
+    ReferralDecision,
+    ReferralSource,
+)
+from zakrila.cases.reminders import reminders_refresh
 from zakrila.cases.services import (
     case_move,
+    closure_approve,
+    closure_request,
     contact_record,
     referral_decide,
     referral_register,
@@ -48,6 +58,7 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
     )
     manager = _staff(organisation, Role.CASE_MANAGER)
     specialist = _staff(organisation, Role.SPECIALIST)
+    director = _staff(organisation, Role.DIRECTOR)
     if unit is None or manager is None:
         return 0
     rng = random.Random(seed)  # noqa: S311  (demo data, not secrets)
@@ -133,9 +144,12 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
                 },
             )
         if stage == 4:
-            case_move(
-                actor=manager, case=case, to_status=CaseStatus.CLOSED,
+            closure = closure_request(
+                actor=manager, case=case, outcome=ClosureOutcome.STAYS_IN_FAMILY,
                 reason="Детето остава в семейството; целите на плана са постигнати.", expected_version=case.version,
             )  # fmt: skip
+            if director is not None and index % 20 != 14:  # one closure still waits for approval
+                closure_approve(actor=director, closure=closure)
         made += 1
+    reminders_refresh(today=today)
     return made

@@ -7,7 +7,15 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.accounts.models import Membership, User
-from zakrila.cases.models import Case, CaseStatus, Contact, Referral, ReferralDecision, RiskLevel
+from zakrila.cases.models import (
+    Case,
+    CaseStatus,
+    ClosureOutcome,
+    Contact,
+    Referral,
+    ReferralDecision,
+    RiskLevel,
+)
 from zakrila.people.forms import DATE_WIDGET
 
 DATETIME_WIDGET = forms.DateTimeInput(
@@ -117,7 +125,9 @@ class CaseMoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = case.version
         cast(forms.ChoiceField, self.fields["to_status"]).choices = [
-            (status, CaseStatus(status).label) for status in case.allowed_moves()
+            (status, CaseStatus(status).label)
+            for status in case.allowed_moves()
+            if status != CaseStatus.CLOSED
         ]
 
 
@@ -189,3 +199,47 @@ class CaseFilterForm(forms.Form):
         choices=[("", _("open cases")), ("all", _("all")), *CaseStatus.choices],
     )
     mine = forms.BooleanField(label=_("Only cases I work on"), required=False)
+
+
+class ClosureForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=ClosureOutcome.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason for closing"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ClosureDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the closure")), ("reject", _("Return: the work goes on"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FollowUpForm(forms.Form):
+    lives_in_family = forms.TypedChoiceField(
+        label=_("Does the child live in a family?"),
+        choices=[("yes", _("yes")), ("no", _("no"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("What was found"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    done_on = forms.DateField(label=_("Done on"), widget=DATE_WIDGET)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("What"), max_length=200)
+    assignee = StaffChoiceField(label=_("Who"), queryset=User.objects.none())
+    due_on = forms.DateField(label=_("Due on"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = staff

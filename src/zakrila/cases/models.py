@@ -309,3 +309,151 @@ class Contact(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%d.%m.%Y}"
+
+
+class ClosureOutcome(models.TextChoices):
+    STAYS_IN_FAMILY = "stays_in_family", _("the child stays in the family")
+    REINTEGRATED = "reintegrated", _("reintegrated into the family")
+    KINSHIP = "kinship", _("kinship care")
+    FOSTER = "foster", _("foster care")
+    FAMILY_TYPE = "family_type_placement", _("family-type placement")
+    ADOPTION = "adoption", _("adoption")
+    OTHER_SERVICE = "other_service", _("moved to another service")
+    MOVED_AWAY = "moved_away", _("moved away")
+    OTHER = "other", _("other")
+
+
+# The outcomes that mean the child lives in a family: what the work is for.
+FAMILY_OUTCOMES = frozenset(
+    {
+        ClosureOutcome.STAYS_IN_FAMILY,
+        ClosureOutcome.REINTEGRATED,
+        ClosureOutcome.KINSHIP,
+        ClosureOutcome.FOSTER,
+        ClosureOutcome.ADOPTION,
+    }
+)
+
+
+class Closure(TenantModel):
+    """The proposal to close a case, with its outcome, and the director's approval."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="closure", verbose_name=_("case")
+    )
+    outcome = models.CharField(_("outcome"), max_length=24, choices=ClosureOutcome.choices)
+    reason = models.TextField(_("reason for closing"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_outcome_display()}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+
+FOLLOW_UP_MONTHS = (3, 6, 12)
+
+
+class FollowUp(TenantModel):
+    """A check after closure, at 3, 6 and 12 months: does the child still live in a family?"""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("case")
+    )
+    months = models.PositiveSmallIntegerField(_("months after closure"))
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    lives_in_family = models.BooleanField(_("the child lives in a family"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "months"], name="follow_up_once_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: +{self.months}"
+
+
+class TaskKind(models.TextChoices):
+    ASSESSMENT_DUE = "assessment_due", _("assessment due")
+    REVIEW_DUE = "review_due", _("plan review due")
+    FOLLOW_UP = "follow_up", _("follow-up")
+    APPROVAL = "approval", _("approval waiting")
+    MANUAL = "manual", _("task")
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def open(self) -> TaskQuerySet:
+        return self.filter(done_at__isnull=True)
+
+
+class Task(TenantModel):
+    """A piece of work due by a date: made by rules (``rule_key`` keeps them unique and lets
+    the periodic job close them when no longer needed) or by hand."""
+
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=TaskKind.choices, default=TaskKind.MANUAL
+    )
+    title = models.CharField(_("what"), max_length=200)
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("case"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("who"),
+    )
+    due_on = models.DateField(_("due on"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    rule_key = models.CharField(max_length=80, blank=True, editable=False)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "assignee", "rule_key"],
+                condition=~models.Q(rule_key=""),
+                name="task_rule_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "done_at", "due_on"], name="task_assignee_open_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.case.get_absolute_url() if self.case else reverse("cases:my_work")
+
+    def is_overdue(self, today: object = None) -> bool:
+        day = today or timezone.localdate()
+        return self.done_at is None and self.due_on < day  # type: ignore[operator]

@@ -16,13 +16,18 @@ from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, changes_between, snapshot
 from zakrila.cases.models import (
     CASE_TRANSITIONS,
+    FOLLOW_UP_MONTHS,
     Case,
     CaseCounter,
     CaseStatus,
     CaseStatusChange,
+    Closure,
     Contact,
+    FollowUp,
     Referral,
     ReferralDecision,
+    Task,
+    TaskKind,
 )
 from zakrila.core.concurrency import lock_for_edit
 from zakrila.organisations.models import Unit
@@ -201,7 +206,25 @@ def case_open(
 def case_move(
     *, actor: User, case: Case, to_status: str, reason: str = "", expected_version: int
 ) -> Case:
-    """Move a case to its next stage; closing and reopening are moves too, each kept."""
+    """Move a case to its next stage, or reopen a closed one; every move is kept. Closing goes
+    through ``closure_request`` and the director's approval."""
+    if to_status == CaseStatus.CLOSED:
+        raise ValidationError(
+            _(
+                "A case is closed with its outcome and the director's approval: use “Close the case”."
+            ),
+            code="closure_needs_approval",
+        )
+    return _move(
+        actor=actor,
+        case=case,
+        to_status=to_status,
+        reason=reason,
+        expected_version=expected_version,
+    )
+
+
+def _move(*, actor: User, case: Case, to_status: str, reason: str, expected_version: int) -> Case:
     current: Case = lock_for_edit(Case, case.pk, expected_version=expected_version)
     if to_status not in CASE_TRANSITIONS[current.status]:
         raise ValidationError(
@@ -223,6 +246,13 @@ def case_move(
     current.version += 1
     current.updated_by = actor
     current.save()
+    if reopening:
+        # The old closure and the checks still to come no longer apply; the audit trail keeps them.
+        Closure.objects.filter(case=current).delete()
+        FollowUp.objects.filter(case=current, done_on__isnull=True).delete()
+        Task.objects.open().filter(case=current, kind=TaskKind.FOLLOW_UP).update(
+            done_at=timezone.now()
+        )
     CaseStatusChange.objects.create(
         organisation_id=current.organisation_id, case=current, from_status=before, to_status=to_status,
         reason=reason, created_by=actor,
@@ -309,3 +339,198 @@ def case_viewed(*, actor: User, case: Case, what: str = "page") -> None:
         person_id=case.person_id,
         details={"what": what},
     )
+
+
+# --- Closure and follow-up ---------------------------------------------------------------------
+
+
+def _directors(organisation_id: int) -> list[User]:
+    from zakrila.accounts.models import Membership, Role
+
+    memberships = (
+        Membership.objects.current().filter(organisation_id=organisation_id).select_related("user")
+    )
+    return [m.user for m in memberships if Role.DIRECTOR in m.roles and m.user.is_active]
+
+
+@transaction.atomic
+def closure_request(
+    *, actor: User, case: Case, outcome: str, reason: str, expected_version: int
+) -> Closure:
+    """Propose to close a case with its outcome. The director approves it; a director's own
+    proposal is approved at once."""
+    current: Case = lock_for_edit(Case, case.pk, expected_version=expected_version)
+    if not current.is_open:
+        raise ValidationError(_("The case is already closed."), code="closed")
+    if hasattr(current, "closure"):
+        raise ValidationError(
+            _("The closure of this case is already waiting for approval."), code="pending"
+        )
+    closure = Closure(
+        organisation_id=current.organisation_id, case=current, outcome=outcome, reason=reason,
+        created_by=actor, updated_by=actor,
+    )  # fmt: skip
+    closure.full_clean()
+    closure.save()
+    current.version += 1
+    current.save(update_fields=["version", "updated_at"])
+    audit_record(
+        action=AuditAction.CREATE, actor=actor, obj=closure, person_id=current.person_id,
+        changes={"outcome": {"old": None, "new": outcome}}, details={"case": current.pk, "version": current.version},
+    )  # fmt: skip
+    directors = _directors(current.organisation_id)
+    if actor in directors:
+        return closure_approve(actor=actor, closure=closure)
+    for director in directors:
+        Task.objects.create(
+            organisation_id=current.organisation_id, kind=TaskKind.APPROVAL, case=current, assignee=director,
+            title=_("Approve the closure of %(number)s") % {"number": current.number},
+            due_on=timezone.localdate() + dt.timedelta(days=7), rule_key=f"closure:{current.pk}", created_by=actor,
+        )  # fmt: skip
+    return closure
+
+
+@transaction.atomic
+def closure_approve(*, actor: User, closure: Closure) -> Closure:
+    """The director approves: the case closes and follow-ups at 3, 6 and 12 months are due."""
+    from zakrila.accounts.policy import require
+
+    require(actor, "case.approve", organisation_id=closure.organisation_id)
+    closure = Closure.objects.select_for_update().select_related("case").get(pk=closure.pk)
+    if closure.is_approved:
+        return closure
+    case = _move(
+        actor=actor, case=closure.case, to_status=CaseStatus.CLOSED,
+        reason=f"{closure.get_outcome_display()}: {closure.reason}", expected_version=closure.case.version,
+    )  # fmt: skip
+    closure.approved_by = actor
+    closure.approved_at = timezone.now()
+    closure.save(update_fields=["approved_by", "approved_at", "updated_at"])
+    Task.objects.open().filter(case=case, kind=TaskKind.APPROVAL).update(done_at=timezone.now())
+    closed_on = case.closed_on or timezone.localdate()
+    for months in FOLLOW_UP_MONTHS:
+        due = _add_months(closed_on, months)
+        FollowUp.objects.create(
+            organisation_id=case.organisation_id,
+            case=case,
+            months=months,
+            due_on=due,
+            created_by=actor,
+        )
+        Task.objects.create(
+            organisation_id=case.organisation_id, kind=TaskKind.FOLLOW_UP, case=case, assignee=case.key_worker,
+            title=_("Follow-up of %(number)s, %(months)s months after closure") % {"number": case.number, "months": months},
+            due_on=due, rule_key=f"follow_up:{case.pk}:{months}", created_by=actor,
+        )  # fmt: skip
+    audit_record(
+        action=AuditAction.UPDATE, actor=actor, obj=closure, person_id=case.person_id,
+        changes={"approved": {"old": False, "new": True}}, details={"case": case.pk},
+    )  # fmt: skip
+    return closure
+
+
+@transaction.atomic
+def closure_reject(*, actor: User, closure: Closure, reason: str) -> Case:
+    """The director sends the proposal back: the case stays open."""
+    from zakrila.accounts.policy import require
+
+    require(actor, "case.approve", organisation_id=closure.organisation_id)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Write why the closure is not approved.")}, code="no_reason"
+        )
+    case = closure.case
+    audit_record(
+        action=AuditAction.DELETE, actor=actor, obj=closure, person_id=case.person_id,
+        details={"case": case.pk, "rejected": reason},
+    )  # fmt: skip
+    closure.delete()
+    Task.objects.open().filter(case=case, kind=TaskKind.APPROVAL).update(done_at=timezone.now())
+    Task.objects.filter(case=case, kind=TaskKind.APPROVAL, rule_key=f"closure:{case.pk}").update(
+        rule_key=""
+    )
+    return case
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    actor: User,
+    follow_up: FollowUp,
+    lives_in_family: bool,
+    notes: str,
+    done_on: dt.date | None = None,
+) -> FollowUp:
+    """Record what a follow-up found: the outcome that matters is whether the child still lives
+    in a family."""
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_on is not None:
+        raise ValidationError(_("This follow-up is already recorded."), code="done")
+    follow_up.done_on = done_on or timezone.localdate()
+    follow_up.lives_in_family = lives_in_family
+    follow_up.notes = notes
+    follow_up.updated_by = actor
+    follow_up.save()
+    Task.objects.open().filter(
+        case_id=follow_up.case_id,
+        rule_key__startswith=f"follow_up:{follow_up.case_id}:{follow_up.months}",
+    ).update(done_at=timezone.now())
+    audit_record(
+        action=AuditAction.UPDATE, actor=actor, obj=follow_up, person_id=follow_up.case.person_id,
+        changes={"lives_in_family": {"old": None, "new": lives_in_family}}, details={"case": follow_up.case_id},
+    )  # fmt: skip
+    return follow_up
+
+
+# --- Tasks -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: User,
+    case: Case | None,
+    organisation_id: int,
+    title: str,
+    assignee: User,
+    due_on: dt.date,
+) -> Task:
+    task = Task(
+        organisation_id=organisation_id, case=case, title=title, assignee=assignee, due_on=due_on,
+        kind=TaskKind.MANUAL, created_by=actor, updated_by=actor,
+    )  # fmt: skip
+    task.full_clean()
+    task.save()
+    audit_record(
+        action=AuditAction.CREATE, actor=actor, obj=task, person_id=case.person_id if case else None,
+        details={"assignee": assignee.pk, "due_on": due_on.isoformat()},
+    )  # fmt: skip
+    return task
+
+
+@transaction.atomic
+def task_complete(*, actor: User, task: Task) -> Task:
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task.updated_by = actor
+        task.save(update_fields=["done_at", "updated_by", "updated_at"])
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            obj=task,
+            changes={"done": {"old": False, "new": True}},
+        )
+    return task

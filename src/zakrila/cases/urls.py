@@ -6,6 +6,12 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("my-work/", views.my_work, name="my_work"),
+    path("<int:pk>/close/", views.closure_new, name="close"),
+    path("<int:pk>/closure/", views.closure_decide, name="closure_decide"),
+    path("<int:pk>/tasks/new/", views.task_new, name="task_new"),
+    path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
+    path("follow-ups/<int:pk>/", views.follow_up_view, name="follow_up"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/move/", views.case_move_view, name="move"),

@@ -10,10 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from zakrila.accounts.policy import (
     can_read_case_confidential,
@@ -35,20 +38,30 @@ from zakrila.cases.forms import (
     CaseFilterForm,
     CaseMoveForm,
     CaseOpenForm,
+    ClosureDecisionForm,
+    ClosureForm,
     ContactForm,
+    FollowUpForm,
     ReferralDecisionForm,
     ReferralForm,
+    TaskForm,
     staff_of,
 )
-from zakrila.cases.models import Case, CaseStatus, ReferralDecision
+from zakrila.cases.models import Case, CaseStatus, Closure, FollowUp, ReferralDecision, Task
 from zakrila.cases.services import (
     case_move,
     case_open,
     case_update,
     case_viewed,
+    closure_approve,
+    closure_reject,
+    closure_request,
     contact_record,
+    follow_up_record,
     referral_decide,
     referral_register,
+    task_complete,
+    task_create,
 )
 from zakrila.core.http import MemberRequest
 from zakrila.people.views import _apply_errors
@@ -238,6 +251,10 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             and case.is_open,
             "can_history": has_capability(request.user, "case.history", organisation_id),
             "move_form": CaseMoveForm(case=case) if can_manage else None,
+            "closure": getattr(case, "closure", None),
+            "follow_ups": case.follow_ups.all(),
+            "tasks": case.tasks.open().select_related("assignee"),
+            "can_approve": has_capability(request.user, "case.approve", organisation_id),
             "nav_active": "cases",
         },
     )
@@ -354,5 +371,159 @@ def case_history(request: MemberRequest, pk: int) -> HttpResponse:
             "next_before": next_before,
             "query": query.urlencode(),
             "nav_active": "cases",
+        },
+    )
+
+
+@login_required
+def closure_new(request: MemberRequest, pk: int) -> HttpResponse:
+    """Propose to close the case with its outcome; the director approves."""
+    case = _case_or_404(request, pk)
+    require(request.user, "case.manage", organisation_id=case.organisation_id)
+    form = ClosureForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            closure = closure_request(
+                actor=request.user, case=case, outcome=data["outcome"], reason=data["reason"],
+                expected_version=data["version"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if closure.is_approved:
+                messages.success(
+                    request, _("The case is closed; follow-ups at 3, 6 and 12 months are planned.")
+                )
+            else:
+                messages.success(request, _("The closure waits for the director's approval."))
+            return redirect(case)
+    return render(
+        request, "cases/closure_form.html", {"case": case, "form": form, "nav_active": "cases"}
+    )
+
+
+@login_required
+def closure_decide(request: MemberRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    require(request.user, "case.approve", organisation_id=case.organisation_id)
+    closure = get_visible_or_404(Closure.objects.filter(case=case, approved_at__isnull=True))
+    form = ClosureDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                closure_approve(actor=request.user, closure=closure)
+                messages.success(
+                    request, _("The case is closed; follow-ups at 3, 6 and 12 months are planned.")
+                )
+            else:
+                closure_reject(
+                    actor=request.user, closure=closure, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("The closure is returned; the case stays open."))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect(case)
+    return render(
+        request,
+        "cases/closure_decide.html",
+        {"case": case, "closure": closure, "form": form, "nav_active": "cases"},
+    )
+
+
+@login_required
+def follow_up_view(request: MemberRequest, pk: int) -> HttpResponse:
+    follow_up = get_visible_or_404(
+        FollowUp.objects.filter(case__in=cases_visible_to(request.user)).select_related("case"),
+        pk=pk,
+    )
+    case = follow_up.case
+    require(request.user, "case.contact", organisation_id=case.organisation_id)
+    form = FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up_record(actor=request.user, follow_up=follow_up, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The follow-up is recorded."))
+            return redirect(case)
+    return render(
+        request,
+        "cases/follow_up_form.html",
+        {"case": case, "follow_up": follow_up, "form": form, "nav_active": "cases"},
+    )
+
+
+@login_required
+def task_new(request: MemberRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    require(request.user, "case.contact", organisation_id=case.organisation_id)
+    form = TaskForm(
+        request.POST or None,
+        staff=staff_of(case.organisation_id),
+        initial={"assignee": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        task_create(
+            actor=request.user, case=case, organisation_id=case.organisation_id, **form.cleaned_data
+        )
+        messages.success(request, _("The task is added."))
+        return redirect(case)
+    return render(
+        request, "cases/task_form.html", {"case": case, "form": form, "nav_active": "cases"}
+    )
+
+
+@login_required
+@require_POST
+def task_done(request: MemberRequest, pk: int) -> HttpResponse:
+    task = get_visible_or_404(
+        Task.objects.filter(
+            organisation_id__in=[m.organisation_id for m in request.memberships]
+        ).filter(Q(assignee=request.user) | Q(case__in=cases_visible_to(request.user))),
+        pk=pk,
+    )
+    task_complete(actor=request.user, task=task)
+    messages.success(request, _("Marked as done."))
+    next_url = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("cases:my_work")
+
+
+@login_required
+def my_work(request: MemberRequest) -> HttpResponse:
+    """My open tasks, overdue first; the director also sees overdue work per worker."""
+    organisation_id = request.membership.organisation_id
+    today = timezone.localdate()
+    tasks = list(
+        Task.objects.open()
+        .filter(organisation_id=organisation_id, assignee=request.user)
+        .filter(Q(case__isnull=True) | Q(case__in=cases_visible_to(request.user)))
+        .select_related("case")
+        .order_by("due_on", "id")
+    )
+    overdue = [task for task in tasks if task.due_on < today]
+    upcoming = [task for task in tasks if task.due_on >= today]
+    per_worker = None
+    if has_capability(request.user, "case.approve", organisation_id):
+        per_worker = (
+            Task.objects.open()
+            .filter(organisation_id=organisation_id, due_on__lt=today)
+            .values("assignee__full_name", "assignee__email")
+            .annotate(overdue=Count("id"), oldest=Min("due_on"))
+            .order_by("-overdue")
+        )
+    return render(
+        request,
+        "cases/my_work.html",
+        {
+            "overdue": overdue,
+            "upcoming": upcoming,
+            "per_worker": per_worker,
+            "today": today,
+            "nav_active": "my_work",
         },
     )

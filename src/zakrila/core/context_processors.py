@@ -26,6 +26,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         },
     ]
     if has_capability(request.user, "case.view", org_id):
+        nav.append({"url": reverse("cases:my_work"), "label": _("My work"), "key": "my_work"})
         nav.append({"url": reverse("cases:list"), "label": _("Cases"), "key": "cases"})
     if has_capability(request.user, "person.view", org_id):
         nav.append({"url": reverse("people:list"), "label": _("People"), "key": "people"})
