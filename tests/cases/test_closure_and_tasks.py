@@ -225,7 +225,7 @@ def test_a_task_of_a_restricted_case_is_not_shown_to_others(client, org, case, c
     )  # assigned to them
 
 
-def test_the_reminders_job_runs_through_the_task_queue(case_manager, cop, org, settings):
+def test_the_reminders_job_runs_through_the_task_queue(case_manager, cop, org, monkeypatch):
     from django_tasks_db.models import DBTaskResult
 
     child = PersonFactory(organisation=org)
@@ -239,6 +239,11 @@ def test_the_reminders_job_runs_through_the_task_queue(case_manager, cop, org, s
     call_command("reminders", "--enqueue")
     assert DBTaskResult.objects.count() == 1
     assert not Task.objects.filter(kind=TaskKind.ASSESSMENT_DUE).exists()
+    # A worker closes connections between jobs, which would also close the test's own
+    # transaction; in its own process it is right to, here it is switched off.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
     assert Task.objects.filter(kind=TaskKind.ASSESSMENT_DUE).count() == 1
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"

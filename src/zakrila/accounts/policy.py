@@ -66,6 +66,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     "case.history": frozenset({Role.DIRECTOR, Role.DPO}),
     "case.approve": frozenset({Role.DIRECTOR}),
+    "case.approve_assessment": frozenset({Role.DIRECTOR}),
+    "case.assess": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -107,6 +109,10 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
         "Only the director and the data protection officer see who opened a file."
     ),
     "case.approve": gettext_lazy("Only the director approves the closure of a case."),
+    "case.approve_assessment": gettext_lazy("Only the director approves assessments and plans."),
+    "case.assess": gettext_lazy(
+        "Only the director, case managers and specialists fill in assessments and plans."
+    ),
 }
 
 

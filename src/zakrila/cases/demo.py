@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from zakrila.accounts.models import Membership, Role, User
 from zakrila.cases.models import (
+    AnswerType,
+    AssessmentTemplate,
     Case,
     CaseStatus,
     ClosureOutcome,
@@ -19,6 +21,9 @@ from zakrila.cases.models import (
 )
 from zakrila.cases.reminders import reminders_refresh
 from zakrila.cases.services import (
+    assessment_approve,
+    assessment_save,
+    assessment_start,
     case_move,
     closure_approve,
     closure_request,
@@ -115,6 +120,7 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
                 expected_version=case.version,
             )
         if stage >= 2:
+            _demo_assessment(case, manager, director, rng)
             case = case_move(
                 actor=manager,
                 case=case,
@@ -153,3 +159,32 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
         made += 1
     reminders_refresh(today=today)
     return made
+
+
+def _demo_assessment(case: Case, manager: User, director: User | None, rng: random.Random) -> None:
+    """A completed individual needs assessment, approved by the director for most cases."""
+    template = AssessmentTemplate.objects.get(
+        code="individual-needs", organisation__isnull=True, is_current=True
+    )
+    assessment = assessment_start(actor=manager, case=case, template=template)
+    answers: dict[str, object] = {}
+    for question in template.questions():
+        if question.answer_type == AnswerType.SCALE:
+            answers[question.key] = rng.randint(2, 5)
+        elif question.answer_type == AnswerType.SINGLE:
+            answers[question.key] = rng.choice(["low", "medium", "medium", "high"])
+        else:
+            answers[question.key] = {
+                "child_needs_notes": "Детето е привързано към майка си; има пропуски в училище.",
+                "parent_view": "„Искам да се справям сама, но ми трябва помощ с жилището.“",
+                "conclusion": "Подкрепа на майката, консултации и връзка с училището.",
+            }.get(question.key, "")
+    assessment = assessment_save(
+        actor=manager,
+        assessment=assessment,
+        answers=answers,
+        complete=True,
+        expected_version=assessment.version,
+    )
+    if director is not None and rng.random() < 0.7:
+        assessment_approve(actor=director, assessment=assessment)

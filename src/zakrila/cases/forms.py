@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -8,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from zakrila.accounts.models import Membership, User
 from zakrila.cases.models import (
+    AnswerType,
+    Assessment,
+    AssessmentTemplate,
     Case,
     CaseStatus,
     ClosureOutcome,
@@ -15,6 +20,7 @@ from zakrila.cases.models import (
     Referral,
     ReferralDecision,
     RiskLevel,
+    TemplateQuestion,
 )
 from zakrila.people.forms import DATE_WIDGET
 
@@ -243,3 +249,95 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = staff
+
+
+class AssessmentForm(forms.Form):
+    """A form built from a template version: one field per question, named by its key. Nothing
+    is required while the assessment is a draft; completing it checks the required questions."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, assessment: Assessment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+        self.sections: list[tuple[Any, list[str]]] = []
+        for section in assessment.template.sections.all():
+            names = []
+            for question in section.questions.all():
+                self.fields[question.key] = _answer_field(question)
+                if question.key in assessment.answers and not self.is_bound:
+                    self.initial[question.key] = _initial(
+                        question, assessment.answers[question.key]
+                    )
+                names.append(question.key)
+            self.sections.append((section, names))
+        self.fields["version"].initial = assessment.version
+
+    def section_fields(self) -> list[tuple[Any, list[Any]]]:
+        return [(section, [self[name] for name in names]) for section, names in self.sections]
+
+    def answers(self) -> dict[str, Any]:
+        """The answers as JSON-ready values; empty answers are left out."""
+        result: dict[str, Any] = {}
+        for question in self.assessment.template.questions():
+            value = self.cleaned_data.get(question.key)
+            if value in (None, "", []):
+                continue
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = float(value)
+            result[question.key] = value
+        return result
+
+
+def _answer_field(question: TemplateQuestion) -> forms.Field:
+    common: dict[str, Any] = {"label": question.text, "help_text": question.help, "required": False}
+    kind = question.answer_type
+    if kind == AnswerType.SINGLE:
+        return forms.ChoiceField(
+            choices=[("", "—"), *question.choice_pairs()], widget=forms.RadioSelect, **common
+        )
+    if kind == AnswerType.MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=question.choice_pairs(), widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == AnswerType.SCALE:
+        steps = [(str(n), str(n)) for n in range(question.scale_min, question.scale_max + 1)]
+        return forms.TypedChoiceField(
+            choices=steps,
+            coerce=int,
+            empty_value=None,
+            widget=forms.RadioSelect(attrs={"class": "scale"}),
+            **common,
+        )
+    if kind == AnswerType.YES_NO:
+        return forms.TypedChoiceField(
+            choices=[("yes", _("yes")), ("no", _("no"))], coerce=lambda v: v == "yes", empty_value=None,
+            widget=forms.RadioSelect, **common,
+        )  # fmt: skip
+    if kind == AnswerType.DATE:
+        return forms.DateField(widget=DATE_WIDGET, **common)
+    if kind == AnswerType.NUMBER:
+        return forms.DecimalField(max_digits=10, decimal_places=2, **common)
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, **common)
+
+
+def _initial(question: TemplateQuestion, value: Any) -> Any:
+    if question.answer_type == AnswerType.YES_NO:
+        return "yes" if value else "no"
+    if question.answer_type == AnswerType.DATE and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if question.answer_type == AnswerType.SCALE:
+        return str(value)
+    return value
+
+
+class AssessmentStartForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Template"), queryset=AssessmentTemplate.objects.none()
+    )
+
+    def __init__(self, *args: Any, templates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["template"]).queryset = templates

@@ -3,17 +3,19 @@ of another organisation, or a restricted case the user is not on, is a 404."""
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import chain
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,6 +36,8 @@ from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.queries import audit_events_for_record, audit_events_in_organisation, keyset_page
 from zakrila.audit.services import audit_record
 from zakrila.cases.forms import (
+    AssessmentForm,
+    AssessmentStartForm,
     CaseEditForm,
     CaseFilterForm,
     CaseMoveForm,
@@ -47,8 +51,22 @@ from zakrila.cases.forms import (
     TaskForm,
     staff_of,
 )
-from zakrila.cases.models import Case, CaseStatus, Closure, FollowUp, ReferralDecision, Task
+from zakrila.cases.models import (
+    Assessment,
+    AssessmentStatus,
+    AssessmentTemplate,
+    Case,
+    CaseStatus,
+    Closure,
+    FollowUp,
+    ReferralDecision,
+    Task,
+)
 from zakrila.cases.services import (
+    assessment_approve,
+    assessment_printed,
+    assessment_save,
+    assessment_start,
     case_move,
     case_open,
     case_update,
@@ -64,6 +82,7 @@ from zakrila.cases.services import (
     task_create,
 )
 from zakrila.core.http import MemberRequest
+from zakrila.core.pdf import pdf_response, render_pdf
 from zakrila.people.views import _apply_errors
 
 PAGE_SIZE = 50
@@ -252,6 +271,9 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "can_history": has_capability(request.user, "case.history", organisation_id),
             "move_form": CaseMoveForm(case=case) if can_manage else None,
             "closure": getattr(case, "closure", None),
+            "assessments": case.assessments.select_related("template"),
+            "can_assess": has_capability(request.user, "case.assess", organisation_id)
+            and case.is_open,
             "follow_ups": case.follow_ups.all(),
             "tasks": case.tasks.open().select_related("assignee"),
             "can_approve": has_capability(request.user, "case.approve", organisation_id),
@@ -527,3 +549,147 @@ def my_work(request: MemberRequest) -> HttpResponse:
             "nav_active": "my_work",
         },
     )
+
+
+# --- Assessments -------------------------------------------------------------------------------
+
+
+def _assessment_or_404(request: MemberRequest, pk: int) -> Assessment:
+    assessment = get_visible_or_404(
+        Assessment.objects.filter(case__in=cases_visible_to(request.user)).select_related(
+            "case", "case__person", "case__unit", "template", "completed_by", "approved_by"
+        ),
+        pk=pk,
+    )
+    if not can_read_case_confidential(request.user, assessment.case):
+        raise PermissionDenied(
+            _(
+                "The answers of an assessment are confidential: the case team, the director and specialists read them."
+            )
+        )
+    return assessment
+
+
+@login_required
+def assessment_new(request: MemberRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    require(request.user, "case.assess", organisation_id=case.organisation_id)
+    templates = AssessmentTemplate.objects.filter(is_current=True).filter(
+        Q(organisation__isnull=True) | Q(organisation_id=case.organisation_id)
+    )
+    form = AssessmentStartForm(request.POST or None, templates=templates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = assessment_start(
+                actor=request.user, case=case, template=form.cleaned_data["template"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect(assessment)
+    return render(
+        request, "cases/assessment_new.html", {"case": case, "form": form, "nav_active": "cases"}
+    )
+
+
+@login_required
+def assessment_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_or_404(request, pk)
+    organisation_id = assessment.organisation_id
+    template = AssessmentTemplate.objects.prefetch_related("sections__questions").get(
+        pk=assessment.template_id
+    )
+    assessment.template = template
+    editable = assessment.status == AssessmentStatus.DRAFT and has_capability(
+        request.user, "case.assess", organisation_id
+    )
+    form = AssessmentForm(request.POST or None, assessment=assessment) if editable else None
+    if request.method == "POST":
+        require(request.user, "case.assess", organisation_id=organisation_id)
+        if form is not None and form.is_valid():
+            complete = request.POST.get("action") == "complete"
+            try:
+                assessment_save(
+                    actor=request.user, assessment=assessment, answers=form.answers(), complete=complete,
+                    expected_version=form.cleaned_data["version"],
+                )  # fmt: skip
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The assessment is completed.") if complete else _("The draft is saved."),
+                )
+                return redirect(assessment)
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.VIEW,
+            actor=request.user,
+            obj=assessment,
+            person_id=assessment.case.person_id,
+        )
+    return render(
+        request,
+        "cases/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "case": assessment.case,
+            "form": form,
+            "answered": _answered(assessment),
+            "can_approve": assessment.status == AssessmentStatus.COMPLETED
+            and has_capability(request.user, "case.approve_assessment", organisation_id),
+            "nav_active": "cases",
+        },
+    )
+
+
+def _answered(assessment: Assessment) -> list[tuple[Any, list[tuple[str, str]]]]:
+    """The answers as text, section by section, in the page's language."""
+    rows = []
+    for section in assessment.template.sections.all():
+        shown = []
+        for question in section.questions.all():
+            value = assessment.answers.get(question.key)
+            labels = dict(question.choice_pairs())
+            if value is None:
+                text = "—"
+            elif isinstance(value, bool):
+                text = str(_("yes") if value else _("no"))
+            elif isinstance(value, list):
+                text = ", ".join(labels.get(str(item), str(item)) for item in value)
+            elif question.answer_type == "date":
+                text = date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            elif question.answer_type == "scale":
+                text = f"{value} / {question.scale_max}"
+            else:
+                text = labels.get(str(value), str(value))
+            shown.append((question.text, text))
+        rows.append((section, shown))
+    return rows
+
+
+@login_required
+@require_POST
+def assessment_approve_view(request: MemberRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_or_404(request, pk)
+    try:
+        assessment_approve(actor=request.user, assessment=assessment)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The assessment is approved."))
+    return redirect(assessment)
+
+
+@login_required
+def assessment_pdf(request: MemberRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_or_404(request, pk)
+    with transaction.atomic():
+        assessment_printed(actor=request.user, assessment=assessment)
+    pdf = render_pdf(
+        "cases/assessment_pdf.html",
+        {"assessment": assessment, "case": assessment.case, "answered": _answered(assessment)},
+        request=request,
+    )
+    return pdf_response(pdf, f"{assessment.case.number}-{assessment.template.code}.pdf")

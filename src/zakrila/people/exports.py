@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zakrila.core.pdf import render_pdf
 from zakrila.people.models import Person
 
 Section = Callable[[Person], tuple[str, list[dict[str, Any]]]]
@@ -154,8 +154,6 @@ def _printable(value: Any) -> Any:
 
 def person_pdf(data: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
     """The export printed for the family."""
-    from weasyprint import HTML  # imported late: Pango loads only when a PDF is made
-
     rows = [
         (data["labels"][name], value)
         for name, value in data["person"].items()
@@ -172,9 +170,5 @@ def person_pdf(data: dict[str, Any], *, request: HttpRequest | None = None) -> b
         for key, items in data.items()
         if key not in _META_KEYS
     ]
-    html = render_to_string(
-        "people/export_pdf.html",
-        {"data": data, "rows": rows, "sections": sections},
-        request=request,
-    )
-    return HTML(string=html).write_pdf()
+    context = {"data": data, "rows": rows, "sections": sections}
+    return render_pdf("people/export_pdf.html", context, request=request)

@@ -309,6 +309,7 @@ def contact_record(
     *, actor: User, case: Case, data: dict[str, Any], staff: Iterable[User] = ()
 ) -> Contact:
     """Record a piece of work with the family. The note's text never enters the audit trail."""
+    case = Case.objects.select_for_update().get(pk=case.pk)  # its stage as it is now
     if not case.is_open:
         raise ValidationError(_("The case is closed: reopen it to record new work."), code="closed")
     contact = Contact(
