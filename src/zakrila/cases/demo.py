@@ -21,6 +21,7 @@ from zakrila.cases.models import (
 )
 from zakrila.cases.reminders import reminders_refresh
 from zakrila.cases.services import (
+    activity_add,
     assessment_approve,
     assessment_save,
     assessment_start,
@@ -28,6 +29,10 @@ from zakrila.cases.services import (
     closure_approve,
     closure_request,
     contact_record,
+    goal_add,
+    plan_approve,
+    plan_create,
+    plan_update,
     referral_decide,
     referral_register,
 )
@@ -119,8 +124,10 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
                 to_status=CaseStatus.ASSESSMENT,
                 expected_version=case.version,
             )
+        if stage == 1:
+            _demo_assessment(case, manager, None)  # completed, waiting for the director
         if stage >= 2:
-            _demo_assessment(case, manager, director, rng)
+            _demo_assessment(case, manager, director)
             case = case_move(
                 actor=manager,
                 case=case,
@@ -161,7 +168,8 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
     return made
 
 
-def _demo_assessment(case: Case, manager: User, director: User | None, rng: random.Random) -> None:
+def _demo_assessment(case: Case, manager: User, director: User | None) -> None:
+    rng = random.Random(case.pk)  # noqa: S311  (demo data, not secrets)
     """A completed individual needs assessment, approved by the director for most cases."""
     template = AssessmentTemplate.objects.get(
         code="individual-needs", organisation__isnull=True, is_current=True
@@ -186,5 +194,47 @@ def _demo_assessment(case: Case, manager: User, director: User | None, rng: rand
         complete=True,
         expected_version=assessment.version,
     )
-    if director is not None and rng.random() < 0.7:
+    if director is not None:
         assessment_approve(actor=director, assessment=assessment)
+        _demo_plan(case, manager, director)
+
+
+GOALS = (
+    (
+        "Детето посещава редовно училище или детска градина",
+        "Среща с класния ръководител",
+        "социален работник",
+        "всяка седмица",
+    ),
+    (
+        "Майката има стабилен доход",
+        "Насочване към Бюрото по труда",
+        "майката със социалния работник",
+        "веднъж месечно",
+    ),
+    (
+        "Подобрена привързаност между майката и детето",
+        "Консултации с психолог",
+        "психолог",
+        "два пъти месечно",
+    ),
+)
+
+
+def _demo_plan(case: Case, manager: User, director: User) -> None:
+    """An approved plan made with the parent; its review date may already have passed."""
+    plan = plan_create(actor=manager, case=case, starts_on=case.opened_on + dt.timedelta(days=30))
+    plan = plan_update(
+        actor=manager, plan=plan,
+        data={"parent_view": "„Искам детето да остане с мен; трудно ми е с парите и с училището.“",
+              "parent_goals": "Работа и по-добро жилище."},
+        expected_version=plan.version,
+    )  # fmt: skip
+    for text, what, who, frequency in GOALS[: 2 + case.pk % 2]:
+        goal = goal_add(actor=manager, plan=plan, text=text)
+        activity_add(
+            actor=manager,
+            goal=goal,
+            data={"what": what, "who": who, "frequency": frequency, "due_on": None},
+        )
+    plan_approve(actor=director, plan=plan)

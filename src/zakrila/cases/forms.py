@@ -17,9 +17,15 @@ from zakrila.cases.models import (
     CaseStatus,
     ClosureOutcome,
     Contact,
+    ContractAnnex,
+    PlanActivity,
+    Progress,
     Referral,
     ReferralDecision,
+    ReviewDecision,
     RiskLevel,
+    ServiceContract,
+    SupportPlan,
     TemplateQuestion,
 )
 from zakrila.people.forms import DATE_WIDGET
@@ -199,12 +205,29 @@ class ContactForm(forms.ModelForm):
 
 
 class CaseFilterForm(forms.Form):
+    """The case list: by unit, status, worker, risk and overdue work."""
+
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("open cases")), ("all", _("all")), *CaseStatus.choices],
     )
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Unit"), required=False, queryset=None, empty_label=_("all units")
+    )
+    worker = StaffChoiceField(
+        label=_("Key worker"), required=False, queryset=User.objects.none(), empty_label=_("anyone")
+    )
+    risk = forms.ChoiceField(
+        label=_("Risk"), required=False, choices=[("", _("any")), *RiskLevel.choices]
+    )
+    overdue = forms.BooleanField(label=_("With overdue work"), required=False)
     mine = forms.BooleanField(label=_("Only cases I work on"), required=False)
+
+    def __init__(self, *args: Any, units: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ModelChoiceField, self.fields["worker"]).queryset = staff
 
 
 class ClosureForm(forms.Form):
@@ -341,3 +364,83 @@ class AssessmentStartForm(forms.Form):
     def __init__(self, *args: Any, templates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["template"]).queryset = templates
+
+
+class PlanForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = SupportPlan
+        fields = ["parent_view", "parent_goals", "starts_on", "review_on"]
+        widgets = {
+            "parent_view": forms.Textarea(attrs={"rows": 3}),
+            "parent_goals": forms.Textarea(attrs={"rows": 3}),
+            "starts_on": DATE_WIDGET,
+            "review_on": DATE_WIDGET,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(label=_("New goal"), max_length=400)
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = PlanActivity
+        fields = ["what", "who", "frequency", "due_on"]
+        widgets = {"due_on": DATE_WIDGET}
+
+
+class ReviewForm(forms.Form):
+    """A review: the progress on every goal of the plan, and the decision."""
+
+    held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, plan: SupportPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.goals = list(plan.goals.all())
+        for goal in self.goals:
+            self.fields[f"progress_{goal.pk}"] = forms.ChoiceField(
+                label=goal.text, choices=[("", "—"), *Progress.choices]
+            )
+            self.fields[f"comment_{goal.pk}"] = forms.CharField(
+                label=_("Comment"), required=False, max_length=400
+            )
+
+    def goal_fields(self) -> list[tuple[Any, Any, Any]]:
+        return [
+            (goal, self[f"progress_{goal.pk}"], self[f"comment_{goal.pk}"]) for goal in self.goals
+        ]
+
+    def progress(self) -> dict[int, tuple[str, str]]:
+        return {
+            goal.pk: (
+                self.cleaned_data[f"progress_{goal.pk}"],
+                self.cleaned_data[f"comment_{goal.pk}"],
+            )
+            for goal in self.goals
+        }
+
+
+class ServiceContractForm(forms.ModelForm):
+    class Meta:
+        model = ServiceContract
+        fields = ["number", "signed_on", "starts_on", "ends_on"]
+        widgets = {"signed_on": DATE_WIDGET, "starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+
+
+class AnnexForm(forms.ModelForm):
+    class Meta:
+        model = ContractAnnex
+        fields = ["number", "signed_on", "summary"]
+        widgets = {"signed_on": DATE_WIDGET}

@@ -11,7 +11,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zakrila.cases.models import Case, CaseStatus, FollowUp, Task, TaskKind
+from zakrila.cases.models import (
+    Case,
+    CaseStatus,
+    FollowUp,
+    PlanStatus,
+    Review,
+    SupportPlan,
+    Task,
+    TaskKind,
+)
+
+OPEN = [CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.SUPPORT]
 
 # An assessment is due this many days after the case is opened (the Social Services Act's
 # individual needs assessment).
@@ -68,6 +79,26 @@ def reminders_refresh(*, today: dt.date | None = None) -> RefreshResult:
                 "title": _("Follow-up of %(number)s, %(months)s months after closure")
                 % {"number": follow_up.case.number, "months": follow_up.months},
                 "due_on": follow_up.due_on,
+            },
+        )
+        result.created += created
+
+    # Plan reviews: one task per plan in force, due on its review date, until a review is held.
+    for plan in SupportPlan.objects.filter(
+        status=PlanStatus.APPROVED, case__status__in=OPEN
+    ).select_related("case"):
+        if Review.objects.filter(plan=plan).exists():
+            continue
+        _task, created = Task.objects.get_or_create(
+            organisation_id=plan.organisation_id,
+            assignee_id=plan.case.key_worker_id,
+            rule_key=f"review:{plan.pk}",
+            defaults={
+                "kind": TaskKind.REVIEW_DUE,
+                "case": plan.case,
+                "title": _("Review the plan of %(number)s with the family")
+                % {"number": plan.case.number},
+                "due_on": plan.review_on,
             },
         )
         result.created += created

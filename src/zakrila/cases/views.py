@@ -36,6 +36,8 @@ from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.queries import audit_events_for_record, audit_events_in_organisation, keyset_page
 from zakrila.audit.services import audit_record
 from zakrila.cases.forms import (
+    ActivityForm,
+    AnnexForm,
     AssessmentForm,
     AssessmentStartForm,
     CaseEditForm,
@@ -46,8 +48,12 @@ from zakrila.cases.forms import (
     ClosureForm,
     ContactForm,
     FollowUpForm,
+    GoalForm,
+    PlanForm,
     ReferralDecisionForm,
     ReferralForm,
+    ReviewForm,
+    ServiceContractForm,
     TaskForm,
     staff_of,
 )
@@ -59,10 +65,17 @@ from zakrila.cases.models import (
     CaseStatus,
     Closure,
     FollowUp,
+    PlanGoal,
+    PlanStatus,
     ReferralDecision,
+    Review,
+    ServiceContract,
+    SupportPlan,
     Task,
 )
 from zakrila.cases.services import (
+    activity_add,
+    annex_record,
     assessment_approve,
     assessment_printed,
     assessment_save,
@@ -75,12 +88,21 @@ from zakrila.cases.services import (
     closure_reject,
     closure_request,
     contact_record,
+    contract_record,
     follow_up_record,
+    goal_add,
+    goal_remove,
+    plan_approve,
+    plan_create,
+    plan_printed,
+    plan_update,
     referral_decide,
     referral_register,
+    review_record,
     task_complete,
     task_create,
 )
+from zakrila.cases.services.plans import PLAN_FIELDS
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
 from zakrila.people.views import _apply_errors
@@ -99,44 +121,82 @@ def _case_or_404(request: MemberRequest, pk: int) -> Case:
 
 @login_required
 def case_list(request: MemberRequest) -> HttpResponse:
+    """Cases by unit, status, worker, risk and overdue work; keyset pages, newest first."""
     organisation_id = request.membership.organisation_id
     require(request.user, "case.view", organisation_id=organisation_id)
-    form = CaseFilterForm(request.GET or None)
+    form = CaseFilterForm(
+        request.GET or None,
+        units=units_visible_to(request.user).filter(organisation_id=organisation_id),
+        staff=staff_of(organisation_id),
+    )
     cases = cases_visible_to(request.user).filter(organisation_id=organisation_id)
-    status = ""
-    if form.is_valid():
-        status = form.cleaned_data["status"]
-        if form.cleaned_data["mine"]:
-            cases = cases.filter(Q(key_worker=request.user) | Q(team=request.user)).distinct()
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status", "")
     if status == "":
         cases = cases.exclude(status=CaseStatus.CLOSED)
     elif status != "all":
         cases = cases.filter(status=status)
-    if request.unit:
-        cases = cases.filter(unit=request.unit)
+    unit = data.get("unit") or request.unit
+    if unit:
+        cases = cases.filter(unit=unit)
+    if data.get("worker"):
+        cases = cases.filter(key_worker=data["worker"])
+    if data.get("risk"):
+        cases = cases.filter(risk_level=data["risk"])
+    if data.get("overdue"):
+        late = Task.objects.open().filter(due_on__lt=timezone.localdate(), case__isnull=False)
+        cases = cases.filter(pk__in=late.values("case_id"))
+    if data.get("mine"):
+        team = Case.team.through.objects.filter(user_id=request.user.pk).values("case_id")
+        cases = cases.filter(Q(key_worker=request.user) | Q(pk__in=team))
+    after = _case_keyset(request.GET.get("after"))
+    if after is not None:
+        opened, pk = after
+        cases = cases.filter(opened_on__lte=opened).filter(
+            Q(opened_on__lt=opened) | Q(opened_on=opened, pk__lt=pk)
+        )
     rows = list(
         cases.select_related("unit", "person", "key_worker").order_by("-opened_on", "-id")[
-            :PAGE_SIZE
+            : PAGE_SIZE + 1
         ]
     )
+    next_after = (
+        f"{rows[PAGE_SIZE - 1].opened_on.isoformat()}_{rows[PAGE_SIZE - 1].pk}"
+        if len(rows) > PAGE_SIZE
+        else None
+    )
+    rows = rows[:PAGE_SIZE]
     with transaction.atomic():
         audit_record(
             action=AuditAction.SEARCH, actor=request.user, organisation_id=organisation_id,
-            object_type="cases.case", details={"list": True, "status": status or "open", "shown": len(rows)},
+            object_type="cases.case",
+            details={"list": True, "filters": {k: str(v) for k, v in data.items() if v}, "shown": len(rows)},
         )  # fmt: skip
     pending = referrals_visible_to(request.user).filter(
         organisation_id=organisation_id, decision=ReferralDecision.PENDING
     )
+    query = request.GET.copy()
+    query.pop("after", None)
     return render(
         request,
         "cases/case_list.html",
         {
             "form": form,
             "cases": rows,
+            "next_after": next_after,
+            "query": query.urlencode(),
             "pending_referrals": pending.select_related("person", "unit")[:20],
             "nav_active": "cases",
         },
     )
+
+
+def _case_keyset(value: str | None) -> tuple[dt.date, int] | None:
+    try:
+        day, pk = (value or "").split("_")
+        return dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
 
 
 @login_required
@@ -255,6 +315,17 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
         {"kind": "contact", "at": contact.occurred_at.date(), "item": contact}
         for contact in contacts
     ]
+    timeline += [
+        {"kind": "assessment", "at": a.created_at.date(), "item": a}
+        for a in case.assessments.select_related("template")
+    ]
+    timeline += [
+        {"kind": "plan", "at": p.starts_on, "item": p}
+        for p in SupportPlan.objects.filter(case=case)
+    ]
+    timeline += [
+        {"kind": "review", "at": r.held_on, "item": r} for r in Review.objects.filter(case=case)
+    ]
     timeline.sort(key=lambda entry: entry["at"], reverse=True)
     can_manage = has_capability(request.user, "case.manage", organisation_id)
     return render(
@@ -272,6 +343,12 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "move_form": CaseMoveForm(case=case) if can_manage else None,
             "closure": getattr(case, "closure", None),
             "assessments": case.assessments.select_related("template"),
+            "plans": SupportPlan.objects.filter(case=case),
+            "has_draft_plan": SupportPlan.objects.filter(
+                case=case, status=PlanStatus.DRAFT
+            ).exists(),
+            "reviews": Review.objects.filter(case=case).select_related("plan"),
+            "contracts": ServiceContract.objects.filter(case=case).prefetch_related("annexes"),
             "can_assess": has_capability(request.user, "case.assess", organisation_id)
             and case.is_open,
             "follow_ups": case.follow_ups.all(),
@@ -693,3 +770,247 @@ def assessment_pdf(request: MemberRequest, pk: int) -> HttpResponse:
         request=request,
     )
     return pdf_response(pdf, f"{assessment.case.number}-{assessment.template.code}.pdf")
+
+
+# --- Support plans, reviews, contracts --------------------------------------------------------
+
+
+def _plan_or_404(request: MemberRequest, pk: int) -> SupportPlan:
+    return get_visible_or_404(
+        SupportPlan.objects.filter(case__in=cases_visible_to(request.user)).select_related(
+            "case", "case__person", "case__unit", "approved_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def plan_new(request: MemberRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    require(request.user, "case.assess", organisation_id=case.organisation_id)
+    try:
+        plan = plan_create(actor=request.user, case=case)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(case)
+    return redirect(plan)
+
+
+@login_required
+def plan_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request, pk)
+    organisation_id = plan.organisation_id
+    can_edit = plan.status == PlanStatus.DRAFT and has_capability(
+        request.user, "case.assess", organisation_id
+    )
+    form = PlanForm(request.POST or None, instance=plan) if can_edit else None
+    if request.method == "POST":
+        require(request.user, "case.assess", organisation_id=organisation_id)
+        if form is not None and form.is_valid():
+            data = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
+            try:
+                plan_update(
+                    actor=request.user,
+                    plan=plan,
+                    data=data,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The changes are saved."))
+                return redirect(plan)
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.VIEW, actor=request.user, obj=plan, person_id=plan.case.person_id
+        )
+    return render(
+        request,
+        "cases/plan_detail.html",
+        {
+            "plan": plan,
+            "case": plan.case,
+            "form": form,
+            "goals": plan.goals.prefetch_related("activities"),
+            "goal_form": GoalForm() if can_edit else None,
+            "activity_form": ActivityForm() if can_edit else None,
+            "reviews": plan.reviews.prefetch_related("progress__goal"),
+            "can_edit": can_edit,
+            "can_approve": plan.status == PlanStatus.DRAFT
+            and has_capability(request.user, "case.approve_assessment", organisation_id),
+            "can_review": plan.status == PlanStatus.APPROVED
+            and plan.case.is_open
+            and has_capability(request.user, "case.assess", organisation_id),
+            "nav_active": "cases",
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_goal_add(request: MemberRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request, pk)
+    require(request.user, "case.assess", organisation_id=plan.organisation_id)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        try:
+            goal_add(actor=request.user, plan=plan, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Write the goal."))
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_goal_remove(request: MemberRequest, pk: int) -> HttpResponse:
+    goal = get_visible_or_404(
+        PlanGoal.objects.filter(plan__case__in=cases_visible_to(request.user)).select_related(
+            "plan"
+        ),
+        pk=pk,
+    )
+    require(request.user, "case.assess", organisation_id=goal.organisation_id)
+    try:
+        goal_remove(actor=request.user, goal=goal)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(goal.plan)
+
+
+@login_required
+@require_POST
+def plan_activity_add(request: MemberRequest, pk: int) -> HttpResponse:
+    goal = get_visible_or_404(
+        PlanGoal.objects.filter(plan__case__in=cases_visible_to(request.user)).select_related(
+            "plan"
+        ),
+        pk=pk,
+    )
+    require(request.user, "case.assess", organisation_id=goal.organisation_id)
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            activity_add(actor=request.user, goal=goal, data=form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for problem in errors:
+                messages.error(request, f"{label}: {problem}" if label else str(problem))
+    return redirect(goal.plan)
+
+
+@login_required
+@require_POST
+def plan_approve_view(request: MemberRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request, pk)
+    try:
+        plan_approve(actor=request.user, plan=plan)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The plan is approved; its review is planned."))
+    return redirect(plan)
+
+
+@login_required
+def plan_pdf(request: MemberRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request, pk)
+    with transaction.atomic():
+        plan_printed(actor=request.user, plan=plan)
+    pdf = render_pdf(
+        "cases/plan_pdf.html",
+        {"plan": plan, "case": plan.case, "goals": plan.goals.prefetch_related("activities")},
+        request=request,
+    )
+    return pdf_response(pdf, f"{plan.case.number}-ipp-{plan.number}.pdf")
+
+
+@login_required
+def review_new(request: MemberRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request, pk)
+    require(request.user, "case.assess", organisation_id=plan.organisation_id)
+    form = ReviewForm(request.POST or None, plan=plan, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_record(
+                actor=request.user, plan=plan, held_on=form.cleaned_data["held_on"],
+                decision=form.cleaned_data["decision"], notes=form.cleaned_data["notes"], progress=form.progress(),
+            )  # fmt: skip
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The review is recorded."))
+            return redirect(plan.case)
+    return render(
+        request,
+        "cases/review_form.html",
+        {"plan": plan, "case": plan.case, "form": form, "nav_active": "cases"},
+    )
+
+
+@login_required
+def contract_new(request: MemberRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    require(request.user, "case.manage", organisation_id=case.organisation_id)
+    form = ServiceContractForm(
+        request.POST or None,
+        initial={"signed_on": timezone.localdate(), "starts_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract_record(actor=request.user, case=case, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The contract is recorded."))
+            return redirect(case)
+    return render(
+        request,
+        "cases/contract_form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": _("Contract for use of the service"),
+            "nav_active": "cases",
+        },
+    )
+
+
+@login_required
+def annex_new(request: MemberRequest, pk: int) -> HttpResponse:
+    contract = get_visible_or_404(
+        ServiceContract.objects.filter(case__in=cases_visible_to(request.user)).select_related(
+            "case"
+        ),
+        pk=pk,
+    )
+    require(request.user, "case.manage", organisation_id=contract.organisation_id)
+    form = AnnexForm(request.POST or None, initial={"signed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            annex_record(actor=request.user, contract=contract, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The annex is recorded."))
+            return redirect(contract.case)
+    return render(
+        request,
+        "cases/contract_form.html",
+        {
+            "case": contract.case,
+            "form": form,
+            "title": _("Annex to contract %(number)s") % {"number": contract.number},
+            "nav_active": "cases",
+        },
+    )

@@ -113,6 +113,11 @@ class Unit(TenantModel):
         verbose_name=_("part of"),
     )
     capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Places or children."))
+    plan_review_months = models.PositiveSmallIntegerField(
+        _("plan review after (months)"),
+        default=6,
+        help_text=_("When an individual support plan is reviewed, counted from its start."),
+    )
     licence_number = models.CharField(_("licence number"), max_length=60, blank=True)
     licence_date = models.DateField(_("licence date"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)

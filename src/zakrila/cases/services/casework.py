@@ -235,6 +235,19 @@ def _move(*, actor: User, case: Case, to_status: str, reason: str, expected_vers
             },
             code="transition",
         )
+    if to_status == CaseStatus.SUPPORT and current.referral_id is not None:
+        from zakrila.cases.models import Assessment, AssessmentStatus
+
+        approved = Assessment.objects.filter(case=current, status=AssessmentStatus.APPROVED)
+        if not approved.exists():
+            raise ValidationError(
+                _(
+                    "Support starts after an approved assessment: complete the assessment and ask the "
+                    "director to approve it. (Only universally accessible services, opened without a "
+                    "referral, start without one.)"
+                ),
+                code="no_assessment",
+            )
     reopening = current.status == CaseStatus.CLOSED
     if (to_status == CaseStatus.CLOSED or reopening) and not reason.strip():
         raise ValidationError(
