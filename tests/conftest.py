@@ -15,6 +15,11 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_directory(settings, tmp_path):
+    settings.ZAKRILA_UPLOADS_DIR = tmp_path / "uploads"
+
+
 @pytest.fixture
 def org(db):
     return OrganisationFactory(name_bg="Сдружение „Закрила“", name_en="Zakrila Association")

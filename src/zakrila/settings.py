@@ -155,6 +155,15 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Uploaded files -------------------------------------------------------------------------
+# Outside the static files, never served by the web server directly: only through the views
+# that ask the access policy. A file is refused above this size.
+ZAKRILA_UPLOADS_DIR = Path(os.environ.get("ZAKRILA_UPLOADS_DIR") or DATA_DIR / "uploads")
+ZAKRILA_UPLOAD_MAX_BYTES = int(os.environ.get("ZAKRILA_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
 # --- Background jobs --------------------------------------------------------------------------
 # Django's tasks API (the django-tasks backport on 5.2). The database backend works on the
 # embedded SQLite and on PostgreSQL; workers (`zakrila manage db_worker`) run on any machine.

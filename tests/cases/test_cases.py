@@ -502,3 +502,21 @@ def test_the_case_list_filters_pages_by_keyset_and_costs_the_same_queries(
         return len(captured)
 
     assert queries({"risk": "high"}) == queries({})
+
+
+def test_a_closed_case_is_read_only_until_reopened(client, case, case_manager, director):
+    case = _close(case, director)
+    client.force_login(case_manager)
+    response = client.post(
+        reverse("cases:edit", args=[case.pk]),
+        {
+            "risk_level": "high",
+            "key_worker": case_manager.pk,
+            "household": "",
+            "version": case.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "закрит" in response.content.decode()
+    case.refresh_from_db()
+    assert case.risk_level == "medium"

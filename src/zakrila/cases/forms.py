@@ -18,6 +18,7 @@ from zakrila.cases.models import (
     ClosureOutcome,
     Contact,
     ContractAnnex,
+    DocumentKind,
     PlanActivity,
     Progress,
     Referral,
@@ -444,3 +445,16 @@ class AnnexForm(forms.ModelForm):
         model = ContractAnnex
         fields = ["number", "signed_on", "summary"]
         widgets = {"signed_on": DATE_WIDGET}
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, a photo or an office document."))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=DocumentKind.choices, initial=DocumentKind.OTHER
+    )
+    is_confidential = forms.BooleanField(
+        label=_("Confidential: only the case team, the director and specialists open it"),
+        required=False,
+        initial=True,
+    )

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Min, Q
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -47,6 +47,7 @@ from zakrila.cases.forms import (
     ClosureDecisionForm,
     ClosureForm,
     ContactForm,
+    DocumentForm,
     FollowUpForm,
     GoalForm,
     PlanForm,
@@ -62,6 +63,7 @@ from zakrila.cases.models import (
     AssessmentStatus,
     AssessmentTemplate,
     Case,
+    CaseDocument,
     CaseStatus,
     Closure,
     FollowUp,
@@ -89,6 +91,8 @@ from zakrila.cases.services import (
     closure_request,
     contact_record,
     contract_record,
+    document_downloaded,
+    document_upload,
     follow_up_record,
     goal_add,
     goal_remove,
@@ -326,6 +330,10 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
     timeline += [
         {"kind": "review", "at": r.held_on, "item": r} for r in Review.objects.filter(case=case)
     ]
+    timeline += [
+        {"kind": "document", "at": d.created_at.date(), "item": d}
+        for d in CaseDocument.objects.filter(case=case)
+    ]
     timeline.sort(key=lambda entry: entry["at"], reverse=True)
     can_manage = has_capability(request.user, "case.manage", organisation_id)
     return render(
@@ -349,6 +357,7 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             ).exists(),
             "reviews": Review.objects.filter(case=case).select_related("plan"),
             "contracts": ServiceContract.objects.filter(case=case).prefetch_related("annexes"),
+            "documents": CaseDocument.objects.filter(case=case).select_related("created_by"),
             "can_assess": has_capability(request.user, "case.assess", organisation_id)
             and case.is_open,
             "follow_ups": case.follow_ups.all(),
@@ -1014,3 +1023,49 @@ def annex_new(request: MemberRequest, pk: int) -> HttpResponse:
             "nav_active": "cases",
         },
     )
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+
+@login_required
+def document_new(request: MemberRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    require(request.user, "case.contact", organisation_id=case.organisation_id)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ("title", "kind", "is_confidential")}
+        try:
+            document_upload(
+                actor=request.user, case=case, upload=form.cleaned_data["file"], data=data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The document is uploaded."))
+            return redirect(case)
+    return render(
+        request, "cases/document_form.html", {"case": case, "form": form, "nav_active": "cases"}
+    )
+
+
+@login_required
+def document_download(request: MemberRequest, pk: int) -> FileResponse:
+    document = get_visible_or_404(
+        CaseDocument.objects.filter(case__in=cases_visible_to(request.user)).select_related("case"),
+        pk=pk,
+    )
+    if document.is_confidential and not can_read_case_confidential(request.user, document.case):
+        raise PermissionDenied(
+            _("This document is confidential: the case team, the director and specialists open it.")
+        )
+    with transaction.atomic():
+        document_downloaded(actor=request.user, document=document)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -31,6 +31,7 @@ from zakrila.cases.models.casework import (
     TaskKind,
     TaskQuerySet,
 )
+from zakrila.cases.models.documents import CaseDocument, DocumentKind
 from zakrila.cases.models.plans import (
     ContractAnnex,
     GoalProgress,
@@ -54,6 +55,7 @@ __all__ = [
     "AssessmentTemplate",
     "Case",
     "CaseCounter",
+    "CaseDocument",
     "CaseQuerySet",
     "CaseStatus",
     "CaseStatusChange",
@@ -62,6 +64,7 @@ __all__ = [
     "Contact",
     "ContactKind",
     "ContractAnnex",
+    "DocumentKind",
     "FollowUp",
     "GoalProgress",
     "PlanActivity",
@@ -81,4 +84,4 @@ __all__ = [
     "TaskQuerySet",
     "TemplateQuestion",
     "TemplateSection",
-]  # fmt: skip
+]

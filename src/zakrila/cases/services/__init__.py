@@ -22,6 +22,7 @@ from zakrila.cases.services.casework import (
     task_complete,
     task_create,
 )
+from zakrila.cases.services.documents import document_downloaded, document_upload
 from zakrila.cases.services.plans import (
     activity_add,
     annex_record,
@@ -52,6 +53,8 @@ __all__ = [
     "closure_request",
     "contact_record",
     "contract_record",
+    "document_downloaded",
+    "document_upload",
     "follow_up_record",
     "goal_add",
     "goal_remove",
@@ -64,4 +67,4 @@ __all__ = [
     "review_record",
     "task_complete",
     "task_create",
-]  # fmt: skip
+]

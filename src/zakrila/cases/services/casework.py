@@ -292,6 +292,8 @@ def case_update(
 ) -> Case:
     """Change a case's risk level, restriction, key worker, household or team."""
     current: Case = lock_for_edit(Case, case.pk, expected_version=expected_version)
+    if not current.is_open:
+        raise ValidationError(_("The case is closed: reopen it to record new work."), code="closed")
     fields = ["risk_level", "is_restricted", "key_worker_id", "household_id"]
     before = snapshot(current, fields)
     before_team = sorted(current.team.values_list("pk", flat=True))

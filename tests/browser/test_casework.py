@@ -1,0 +1,158 @@
+"""The whole casework journey in Bulgarian on Chromium: referral → case → assessment → plan
+approved → contacts → review → closure → follow-up, with the director approving in a second
+browser, and the printed assessment and plan read back for their Cyrillic text."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
+PASSWORD = "zakrila-demo-2026"
+
+
+def _signed_in(browser, server, email):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="bg-BG")
+    page = context.new_page()
+    page.goto(f"{server}/accounts/login/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button.primary").click()
+    page.wait_for_url(f"{server}/")
+    return page
+
+
+def _pdf_text(page, url):
+    response = page.request.get(url)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+
+
+def _submit(page, name):
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
+
+
+def test_the_journey_from_referral_to_follow_up(browser, demo_server):
+    worker = _signed_in(browser, demo_server, "case_manager@demo.zakrila.bg")
+    director = _signed_in(browser, demo_server, "director@demo.zakrila.bg")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    # The child of the search example has no case yet: register the referral from her page.
+    worker.goto(f"{demo_server}/people/search/?q=Йорданка+Христова")
+    worker.get_by_role("link", name=re.compile("Йорданка Петрова Христова")).first.click()
+    worker.get_by_role("link", name="Регистриране на насочване").click()
+    worker.get_by_label("Насочено от").select_option("child_protection")
+    worker.get_by_label("Номер на документа").fill("ДСП-2026-4711")
+    worker.get_by_label("Причина за насочването").fill("Риск от изоставяне; майката е без доходи.")
+    _submit(worker, "Запис")
+    worker.get_by_label("прието").check()
+    _submit(worker, "Запис на решението")
+    number = worker.get_by_test_id("case-number").inner_text().split()[0]
+    assert re.fullmatch(r"ЦОП-\d{4}-\d{4}", number), number
+    case_url = worker.url
+
+    # Assessment: developmental screening, completed by the worker, approved by the director.
+    worker.get_by_role("link", name="Смяна на етапа").click()
+    worker.get_by_label("Преместване на случая в етап").select_option("assessment")
+    _submit(worker, "Запис")
+    worker.get_by_role("link", name="Нова оценка").click()
+    worker.get_by_label("Шаблон").select_option(label="Скрининг на развитието 0–6 г. (v1)")
+    _submit(worker, "Започване")
+    assessment_url = worker.url
+    worker.get_by_label("Възраст в месеци").fill("30")
+    worker.get_by_label("Дата на скрининга").fill("20.11.2026")
+    for key, value in {
+        "motor": "3",
+        "cognitive": "2",
+        "speech": "1",
+        "social_emotional": "3",
+        "self_care": "2",
+    }.items():
+        worker.locator(f"input[name={key}][value='{value}']").check()
+    worker.get_by_label("Наблюдения").fill("Говори отделни думи; насочена към логопед.")
+    _submit(worker, "Завършване на оценката")
+    assert "Оценката е завършена." in worker.content()
+    director.goto(assessment_url)
+    _submit(director, "Одобряване")
+    assert "Оценката е одобрена." in director.content()
+    assessment_pdf = _pdf_text(worker, assessment_url + "print.pdf")
+    assert "Скрининг на развитието" in assessment_pdf and "Реч и език" in assessment_pdf
+
+    # The plan, made with the parent, approved by the director.
+    worker.goto(case_url)
+    _submit(worker, "Индивидуален план за подкрепа")
+    plan_url = worker.url
+    worker.get_by_label("Собствените цели на родителя").fill("Да работя и да гледам детето си.")
+    _submit(worker, "Запис")
+    worker.get_by_label("Нова цел").fill("Детето говори с изречения")
+    _submit(worker, "Добавяне на целта")
+    worker.get_by_label("Какво").fill("Занимания с логопед")
+    worker.get_by_label("Кой").fill("логопед и майката")
+    worker.get_by_label("Колко често").fill("два пъти седмично")
+    _submit(worker, "Добавяне на дейността")
+    director.goto(plan_url)
+    _submit(director, "Одобряване на плана")
+    assert "Планът е одобрен" in director.content()
+    plan_pdf = _pdf_text(worker, plan_url + "print.pdf")
+    assert "Индивидуален план за подкрепа" in plan_pdf and "Занимания с логопед" in plan_pdf
+
+    # Support, a contact from the tablet, and a review.
+    worker.goto(case_url)
+    worker.get_by_role("link", name="Смяна на етапа").click()
+    worker.get_by_label("Преместване на случая в етап").select_option("support")
+    _submit(worker, "Запис")
+    worker.get_by_role("link", name="Записване на контакт").click()
+    worker.get_by_label("Вид").select_option("home_visit")
+    worker.get_by_role("textbox", name="Бележка").fill(
+        "Посещение в дома: майката прави упражненията с детето."
+    )
+    _submit(worker, "Запис")
+    assert "Контактът е записан." in worker.content()
+    worker.goto(plan_url)
+    worker.get_by_role("link", name="Записване на преглед").click()
+    worker.get_by_label("Детето говори с изречения").select_option("good")
+    worker.get_by_label("планът продължава").check()
+    _submit(worker, "Запис")
+    assert "Прегледът е записан." in worker.content()
+
+    # Closure proposed by the worker, approved by the director; the follow-up at 3 months.
+    worker.get_by_role("link", name="Закриване на случая").click()
+    worker.get_by_label("детето остава в семейството").check()
+    worker.get_by_label("Причина за закриване").fill("Целите на плана са постигнати.")
+    _submit(worker, "Предложение за закриване")
+    assert "чака одобрение" in worker.content()
+    director.goto(case_url)
+    director.get_by_role("link", name="Одобряване на закриването").click()
+    director.get_by_label("Одобряване на закриването").check()
+    _submit(director, "Запис на решението")
+    assert "Случаят е закрит" in director.content()
+    worker.goto(case_url)
+    worker.get_by_test_id("follow-ups").get_by_role("link").first.click()
+    worker.get_by_label("да", exact=True).check()
+    worker.get_by_label("Какво е установено").fill(
+        "Детето живее с майка си и ходи на детска градина."
+    )
+    _submit(worker, "Запис")
+    assert "Проследяването е записано." in worker.content()
+    timeline = worker.get_by_test_id("case-timeline").inner_text()
+    for expected in (
+        "Насочване",
+        "Оценка",
+        "Индивидуален план за подкрепа",
+        "посещение в дома",
+        "Преглед",
+        "закрит",
+    ):
+        assert expected in timeline, expected
+    worker.screenshot(path=str(ARTIFACTS / "case-page.png"), full_page=True)
+    worker.context.close()
+    director.context.close()
