@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 
 from tests.factories import OrganisationFactory, UnitFactory, member
 from zakrila.accounts.models import Role
@@ -48,3 +49,25 @@ def outsider(other_org):
     return member(
         other_org, Role.CASE_MANAGER, email="outsider@example.bg", full_name="Петър Петров"
     )
+
+
+@pytest.fixture(scope="module")
+def _demo_for_module(django_db_setup, django_db_blocker):
+    """The demo, built once for a test module inside a transaction that is rolled back at the
+    module's end; each test runs in its own savepoint inside it, so tests stay independent."""
+    from zakrila.core.demo import build_demo
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            build_demo()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_for_module, db):
+    """The demo data (both organisations, people, cases, placements)."""

@@ -17,11 +17,6 @@ from zakrila.organisations.models import (
 )
 
 
-@pytest.fixture
-def demo(db):
-    return build_demo()
-
-
 def test_demo_builds_the_ruse_complex(demo):
     ruse = Organisation.objects.get(name_bg="Сдружение „Еквилибриум“")
     kinds = set(Unit.objects.filter(organisation=ruse).values_list("kind", flat=True))
@@ -75,11 +70,6 @@ def test_check_deploy_fails_when_demo_users_exist_in_production(demo):
     with override_settings(PRODUCTION=True), pytest.raises(SystemCheckError) as error:
         call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
     assert "zakrila.E001" in str(error.value)
-
-
-def test_check_deploy_does_not_complain_without_demo_users(db):
-    with override_settings(PRODUCTION=True):
-        call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
 
 
 def test_ruse_case_manager_sees_ruse_not_the_other_organisation(client, demo):

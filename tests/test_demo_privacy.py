@@ -11,18 +11,12 @@ from django.urls import reverse
 from zakrila.accounts.models import User
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.cases.models import Case, Referral
-from zakrila.core.demo import build_demo
 from zakrila.organisations.models import Contract, Organisation, Programme, Unit
 from zakrila.people.models import Household, Person
 from zakrila.people.queries import duplicate_pairs, search_people
 
 RUSE = "Сдружение „Еквилибриум“"
 OTHER = "Фондация „Детски хоризонти“"
-
-
-@pytest.fixture
-def demo(db):
-    build_demo()
 
 
 def _record_urls(organisation_name):

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zakrila.accounts",
     "zakrila.people",
     "zakrila.cases",
+    "zakrila.placements",
     "django_tasks",
     "django_tasks_db",
     "zakrila.privacy",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisations/", include("zakrila.organisations.urls")),
     path("people/", include("zakrila.people.urls")),
     path("cases/", include("zakrila.cases.urls")),
+    path("placements/", include("zakrila.placements.urls")),
     path("audit/", include("zakrila.audit.urls")),
     path("privacy/", include("zakrila.privacy.urls")),
     path("admin/", admin.site.urls),

@@ -68,6 +68,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "case.approve": frozenset({Role.DIRECTOR}),
     "case.approve_assessment": frozenset({Role.DIRECTOR}),
     "case.assess": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST}),
+    # Residential units: carers are on duty at night and admit children too.
+    "placement.view": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.CARER, Role.DPO, Role.AUDITOR}
+    ),
+    "placement.admit": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.CARER}),
+    "placement.override": frozenset({Role.DIRECTOR}),
+    "placement.diary": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.CARER}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -112,6 +119,14 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
     "case.approve_assessment": gettext_lazy("Only the director approves assessments and plans."),
     "case.assess": gettext_lazy(
         "Only the director, case managers and specialists fill in assessments and plans."
+    ),
+    "placement.view": gettext_lazy("Your role does not work with the residential units."),
+    "placement.admit": gettext_lazy(
+        "Only the director, case managers and carers admit and discharge children."
+    ),
+    "placement.override": gettext_lazy("Only the director admits a child over capacity."),
+    "placement.diary": gettext_lazy(
+        "Only carers, specialists, case managers and the director write the care diary."
     ),
 }
 
@@ -282,6 +297,28 @@ def referrals_visible_to(user: Any) -> models.QuerySet[Any]:
     allowed = CAPABILITIES["case.view"]
     reaches = [r for r in access.reaches if r.roles & allowed]
     return Referral.objects.filter(_unit_scope(Access(access.user_id, reaches=reaches), "unit_id"))
+
+
+def placements_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Placements in the units the user reaches whose case the user may see."""
+    from zakrila.placements.models import Placement
+
+    access = access_for(user)
+    allowed = CAPABILITIES["placement.view"]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    scope = _unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
+    return Placement.objects.filter(scope, case__in=cases_visible_to(user))
+
+
+def residential_units_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.organisations.models import RESIDENTIAL_KINDS
+
+    access = access_for(user)
+    allowed = CAPABILITIES["placement.view"]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    return units_visible_to(user).filter(
+        _unit_scope(Access(access.user_id, reaches=reaches), "pk"), kind__in=RESIDENTIAL_KINDS
+    )
 
 
 def is_on_case_team(user: Any, case: Any) -> bool:

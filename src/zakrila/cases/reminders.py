@@ -5,6 +5,7 @@ run as often as wanted, on one machine or on any worker of the queue."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -27,6 +28,17 @@ OPEN = [CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.SUPPORT]
 # An assessment is due this many days after the case is opened (the Social Services Act's
 # individual needs assessment).
 ASSESSMENT_DAYS = 30
+
+
+# Rules other apps add (placements: alerts on the board): f(today) -> (created, closed).
+Rule = Callable[[dt.date], tuple[int, int]]
+_rules: list[Rule] = []
+
+
+def register_rule(rule: Rule) -> Rule:
+    if rule not in _rules:
+        _rules.append(rule)
+    return rule
 
 
 @dataclass
@@ -102,4 +114,8 @@ def reminders_refresh(*, today: dt.date | None = None) -> RefreshResult:
             },
         )
         result.created += created
+    for rule in _rules:
+        made, ended = rule(today)
+        result.created += made
+        result.closed += ended
     return result

@@ -28,6 +28,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if has_capability(request.user, "case.view", org_id):
         nav.append({"url": reverse("cases:my_work"), "label": _("My work"), "key": "my_work"})
         nav.append({"url": reverse("cases:list"), "label": _("Cases"), "key": "cases"})
+    if has_capability(request.user, "placement.view", org_id):
+        nav.append(
+            {"url": reverse("placements:boards"), "label": _("Residential"), "key": "placements"}
+        )
     if has_capability(request.user, "person.view", org_id):
         nav.append({"url": reverse("people:list"), "label": _("People"), "key": "people"})
     if has_capability(request.user, "person.merge", org_id):

@@ -17,6 +17,7 @@ from stdnum.bg import vat
 
 from zakrila.accounts.models import Membership, Role, User
 from zakrila.cases.demo import build_cases
+from zakrila.cases.reminders import reminders_refresh
 from zakrila.organisations.models import (
     Contract,
     Organisation,
@@ -27,6 +28,7 @@ from zakrila.organisations.models import (
     UnitKind,
 )
 from zakrila.people.demo import PeoplePlan, build_people
+from zakrila.placements.demo import build_placements
 
 DEMO_PASSWORD = "zakrila-demo-2026"  # noqa: S105  (published on purpose: demo only)
 SEED = 20260401
@@ -115,6 +117,8 @@ def build_demo() -> list[DemoLogin]:
         build_people(organisation=other, plan=OTHER_PEOPLE, seed=SEED + 1, today=today)
         build_cases(organisation=ruse, seed=SEED, count=40)
         build_cases(organisation=other, seed=SEED + 1, count=8)
+        build_placements(organisation=ruse, seed=SEED)
+        reminders_refresh()
         admin_email = "admin@demo.zakrila.bg"
         if not User.objects.filter(email=admin_email).exists():
             User.objects.create_superuser(

@@ -113,6 +113,12 @@ class Unit(TenantModel):
         verbose_name=_("part of"),
     )
     capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Places or children."))
+    max_stay_days = models.PositiveSmallIntegerField(
+        _("longest stay (days)"),
+        null=True,
+        blank=True,
+        help_text=_("For residential units: a stay longer than this is flagged on the board."),
+    )
     plan_review_months = models.PositiveSmallIntegerField(
         _("plan review after (months)"),
         default=6,

@@ -1,0 +1,196 @@
+"""Admissions, discharges and the care diary: each one transaction with its audit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from zakrila.accounts.models import User
+from zakrila.accounts.policy import has_capability
+from zakrila.audit.models import AuditAction
+from zakrila.audit.services import audit_record
+from zakrila.cases.models import Case, Task, TaskKind
+from zakrila.core.concurrency import lock_for_edit
+from zakrila.organisations.models import Unit
+from zakrila.placements.models import (
+    POLICE_PROTECTION_HOURS,
+    Bed,
+    DiaryEntry,
+    DiaryKind,
+    LegalBasis,
+    Placement,
+)
+
+
+def _when(moment: dt.datetime) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+@transaction.atomic
+def placement_admit(
+    *,
+    actor: User,
+    case: Case,
+    bed: Bed,
+    legal_basis: str,
+    admitted_at: dt.datetime,
+    planned_end: dt.date | None = None,
+    order_number: str = "",
+    order_date: dt.date | None = None,
+    override_reason: str = "",
+) -> Placement:
+    """Admit the child of a case into a bed. Refused when the child is already placed at that
+    time, when the bed is taken, or when the unit is full — unless the director overrides with
+    a reason, which the audit trail records."""
+    unit = Unit.objects.select_for_update().get(pk=bed.unit_id)  # one admission at a time per unit
+    case = Case.objects.select_related("person").get(pk=case.pk)
+    if case.organisation_id != unit.organisation_id:
+        raise ValidationError(
+            _("The case and the bed must belong to the same organisation."), code="cross_org"
+        )
+    if not unit.is_residential:
+        raise ValidationError(
+            _("Children are placed only in residential units."), code="not_residential"
+        )
+    if not bed.is_active:
+        raise ValidationError({"bed": _("This bed is not in use.")}, code="bed_inactive")
+    if not case.is_open:
+        raise ValidationError(_("The case is closed: reopen it to record new work."), code="closed")
+    if admitted_at > timezone.now() + dt.timedelta(hours=1):
+        raise ValidationError(
+            {"admitted_at": _("The admission cannot be in the future.")}, code="future"
+        )
+    if legal_basis == LegalBasis.POLICE and planned_end is None:
+        planned_end = timezone.localtime(
+            admitted_at + dt.timedelta(hours=POLICE_PROTECTION_HOURS)
+        ).date()
+    if planned_end is not None and planned_end < timezone.localtime(admitted_at).date():
+        raise ValidationError(
+            {"planned_end": _("The planned end is before the admission.")}, code="end_before"
+        )
+
+    elsewhere = (
+        Placement.objects.filter(person=case.person)
+        .overlapping(admitted_at, None)
+        .select_related("unit", "bed")
+        .first()
+    )
+    if elsewhere is not None:
+        raise ValidationError(
+            _("%(name)s is already placed in %(unit)s (%(bed)s) since %(since)s: discharge them there first. A child is never in two beds at once.")
+            % {"name": case.person.display_name, "unit": elsewhere.unit.name, "bed": elsewhere.bed.label, "since": _when(elsewhere.admitted_at)},
+            code="child_overlap",
+        )  # fmt: skip
+    taken = Placement.objects.filter(bed=bed).overlapping(admitted_at, None).first()
+    if taken is not None:
+        raise ValidationError(
+            {
+                "bed": _("The bed is taken since %(since)s. Choose a free bed.")
+                % {"since": _when(taken.admitted_at)}
+            },
+            code="bed_taken",
+        )
+    present = Placement.objects.filter(unit=unit).current(admitted_at).count()
+    over_capacity = present >= unit.capacity
+    if over_capacity:
+        if not has_capability(actor, "placement.override", unit.organisation_id):
+            raise ValidationError(
+                _("%(unit)s is full: %(present)s children for %(capacity)s places. Only the director may admit over capacity, with a reason.")
+                % {"unit": unit.name, "present": present, "capacity": unit.capacity},
+                code="over_capacity",
+            )  # fmt: skip
+        if not override_reason.strip():
+            raise ValidationError(
+                {
+                    "override_reason": _(
+                        "The unit is full: write why the child is admitted over capacity."
+                    )
+                },
+                code="override_reason",
+            )
+    placement = Placement(
+        organisation_id=unit.organisation_id, person=case.person, case=case, unit=unit, bed=bed,
+        legal_basis=legal_basis, order_number=order_number, order_date=order_date, admitted_at=admitted_at,
+        planned_end=planned_end, over_capacity_reason=override_reason if over_capacity else "",
+        created_by=actor, updated_by=actor,
+    )  # fmt: skip
+    placement.full_clean()
+    placement.save()
+    audit_record(
+        action=AuditAction.CREATE, actor=actor, obj=placement, person_id=case.person_id,
+        details={"unit": unit.pk, "bed": bed.pk, "legal_basis": legal_basis, "case": case.pk},
+    )  # fmt: skip
+    if over_capacity:
+        audit_record(
+            action=AuditAction.OVERRIDE, actor=actor, obj=placement, person_id=case.person_id,
+            details={"rule": "capacity", "present": present, "capacity": unit.capacity, "reason": override_reason},
+        )  # fmt: skip
+    return placement
+
+
+@transaction.atomic
+def placement_discharge(
+    *,
+    actor: User,
+    placement: Placement,
+    discharged_at: dt.datetime,
+    destination: str,
+    expected_version: int,
+) -> Placement:
+    current: Placement = lock_for_edit(Placement, placement.pk, expected_version=expected_version)
+    if current.discharged_at is not None:
+        raise ValidationError(_("The child was already discharged."), code="discharged")
+    if discharged_at > timezone.now() + dt.timedelta(hours=1):
+        raise ValidationError(
+            {"discharged_at": _("The discharge cannot be in the future.")}, code="future"
+        )
+    current.discharged_at = discharged_at
+    current.destination = destination
+    current.version += 1
+    current.updated_by = actor
+    current.full_clean()
+    current.save()
+    Task.objects.open().filter(rule_key__startswith=f"placement:{current.pk}:").update(
+        done_at=timezone.now()
+    )
+    audit_record(
+        action=AuditAction.UPDATE, actor=actor, obj=current, person_id=current.person_id,
+        changes={"discharged_at": {"old": None, "new": discharged_at.isoformat()}, "destination": {"old": "", "new": destination}},
+        details={"version": current.version},
+    )  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def diary_write(
+    *,
+    actor: User,
+    placement: Placement,
+    kind: str,
+    text: str,
+    written_at: dt.datetime | None = None,
+) -> DiaryEntry:
+    """A carer's note. An incident becomes a task for the key worker at once, due today."""
+    entry = DiaryEntry(
+        organisation_id=placement.organisation_id, placement=placement, kind=kind, text=text,
+        written_at=written_at or timezone.now(), created_by=actor, updated_by=actor,
+    )  # fmt: skip
+    entry.full_clean()
+    entry.save()
+    audit_record(
+        action=AuditAction.CREATE, actor=actor, obj=entry, person_id=placement.person_id,
+        changes={"kind": {"old": None, "new": kind}, "text": {"old": None, "new": "changed"}},
+    )  # fmt: skip
+    if kind == DiaryKind.INCIDENT:
+        case = placement.case
+        Task.objects.create(
+            organisation_id=placement.organisation_id, kind=TaskKind.MANUAL, case=case, assignee=case.key_worker,
+            title=_("Incident in %(unit)s: %(name)s — read the diary") % {"unit": placement.unit.name, "name": placement.person.display_name},
+            due_on=timezone.localdate(), rule_key=f"incident:{entry.pk}", created_by=actor,
+        )  # fmt: skip
+    return entry

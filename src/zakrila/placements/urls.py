@@ -1,0 +1,14 @@
+from django.urls import path
+
+from zakrila.placements import views
+
+app_name = "placements"
+
+urlpatterns = [
+    path("", views.board_list, name="boards"),
+    path("units/<int:pk>/", views.board, name="board"),
+    path("units/<int:pk>/admit/", views.admit, name="admit"),
+    path("units/<int:pk>/figures/", views.figures, name="figures"),
+    path("units/<int:pk>/figures.xlsx", views.figures_xlsx, name="figures_xlsx"),
+    path("<int:pk>/", views.placement_detail, name="placement"),
+]

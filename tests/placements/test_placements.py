@@ -1,0 +1,320 @@
+"""Admissions at any hour, the refusals that keep the board true, the director's recorded
+override, alerts, the care diary and discharge."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import PersonFactory, UnitFactory, member
+from zakrila.accounts.models import Role
+from zakrila.audit.models import AuditAction, AuditEvent
+from zakrila.cases.models import Task
+from zakrila.cases.reminders import reminders_refresh
+from zakrila.cases.services import case_open
+from zakrila.organisations.models import UnitKind
+from zakrila.placements.models import Bed, Placement
+from zakrila.placements.services import placement_admit, placement_discharge
+
+
+@pytest.fixture
+def emergency(org, cop):
+    unit = UnitFactory(
+        organisation=org,
+        kind=UnitKind.EMERGENCY_RECEPTION,
+        parent=cop,
+        name="Спешен прием",
+        code="СП",
+        capacity=2,
+        max_stay_days=30,
+    )
+    for label in ("Легло 1", "Легло 2"):
+        Bed.objects.create(organisation=org, unit=unit, label=label)
+    Bed.objects.create(organisation=org, unit=unit, label="Допълнително", is_extra=True)
+    return unit
+
+
+@pytest.fixture
+def carer(org):
+    return member(org, Role.CARER, email="carer@example.bg")
+
+
+@pytest.fixture
+def director(org):
+    return member(org, Role.DIRECTOR, email="dir@example.bg")
+
+
+def _case(org, emergency, case_manager, name="Ани"):
+    child = PersonFactory(organisation=org, unit=emergency, first_name=name, last_name="Колева")
+    return case_open(
+        actor=case_manager,
+        unit=emergency,
+        person=child,
+        key_worker=case_manager,
+        without_referral_reason="спешно",
+    )
+
+
+def _night(days_ago=1):
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    return dt.datetime.combine(day, dt.time(2, 30), tzinfo=timezone.get_current_timezone())
+
+
+def _bed(unit, label):
+    return Bed.objects.get(unit=unit, label=label)
+
+
+def test_a_carer_admits_a_child_at_night_and_the_board_shows_it(
+    client, org, emergency, case_manager, carer
+):
+    case = _case(org, emergency, case_manager)
+    client.force_login(carer)
+    response = client.post(
+        reverse("placements:admit", args=[emergency.pk]),
+        {"case_number": case.number, "bed": _bed(emergency, "Легло 1").pk, "legal_basis": "administrative",
+         "order_number": "ЗД-17", "order_date": "", "admitted_at": _night().strftime("%d.%m.%Y %H:%M"),
+         "planned_end": "", "override_reason": ""},
+    )  # fmt: skip
+    assert response.status_code == 302
+    board = client.get(reverse("placements:board", args=[emergency.pk]))
+    assert "Ани" in board.content.decode()
+    assert board.context["present"] == 1 and board.context["free"] == 1
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATE, object_type="placements.placement"
+    ).exists()
+
+
+def test_a_child_is_never_in_two_beds_and_a_bed_holds_one_child(
+    org, emergency, case_manager, carer
+):
+    first = _case(org, emergency, case_manager)
+    placement_admit(
+        actor=carer,
+        case=first,
+        bed=_bed(emergency, "Легло 1"),
+        legal_basis="administrative",
+        admitted_at=_night(3),
+    )
+    with pytest.raises(Exception, match="никога не е в две легла"):
+        placement_admit(
+            actor=carer,
+            case=first,
+            bed=_bed(emergency, "Легло 2"),
+            legal_basis="administrative",
+            admitted_at=_night(1),
+        )
+    second = _case(org, emergency, case_manager, name="Боби")
+    with pytest.raises(Exception, match="заето"):
+        placement_admit(
+            actor=carer,
+            case=second,
+            bed=_bed(emergency, "Легло 1"),
+            legal_basis="administrative",
+            admitted_at=_night(1),
+        )
+    # An earlier stay that would run into the current one is refused too.
+    with pytest.raises(Exception, match="заето"):
+        placement_admit(
+            actor=carer,
+            case=second,
+            bed=_bed(emergency, "Легло 1"),
+            legal_basis="administrative",
+            admitted_at=_night(5),
+        )
+
+
+def test_over_capacity_is_refused_unless_the_director_overrides_with_a_reason(
+    client, org, emergency, case_manager, carer, director
+):
+    for name, bed in (("Ани", "Легло 1"), ("Боби", "Легло 2")):
+        placement_admit(
+            actor=carer,
+            case=_case(org, emergency, case_manager, name),
+            bed=_bed(emergency, bed),
+            legal_basis="police",
+            admitted_at=_night(),
+        )
+    third = _case(org, emergency, case_manager, "Ваня")
+    with pytest.raises(Exception, match="Само директорът"):
+        placement_admit(
+            actor=carer,
+            case=third,
+            bed=_bed(emergency, "Допълнително"),
+            legal_basis="police",
+            admitted_at=timezone.now(),
+        )
+    client.force_login(director)
+    data = {"case_number": third.number, "bed": _bed(emergency, "Допълнително").pk, "legal_basis": "police",
+            "order_number": "", "order_date": "", "admitted_at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+            "planned_end": "", "override_reason": ""}  # fmt: skip
+    response = client.post(reverse("placements:admit", args=[emergency.pk]), data)
+    assert response.status_code == 200
+    assert (
+        "over_capacity" not in str(response.context["form"].errors)
+        and "override_reason" in response.context["form"].errors
+    )
+    response = client.post(
+        reverse("placements:admit", args=[emergency.pk]),
+        {**data, "override_reason": "Нощен сигнал, няма друго място в областта"},
+    )
+    assert response.status_code == 302
+    override = AuditEvent.objects.get(action=AuditAction.OVERRIDE)
+    assert override.actor == director
+    assert override.details["reason"] == "Нощен сигнал, няма друго място в областта"
+    board = client.get(reverse("placements:board", args=[emergency.pk]))
+    assert board.context["over_capacity"] is True
+
+
+def test_police_protection_alerts_on_the_board_and_as_a_task(
+    client, org, emergency, case_manager, carer
+):
+    case = _case(org, emergency, case_manager)
+    admitted = timezone.now() - dt.timedelta(hours=40)
+    placement = placement_admit(
+        actor=carer,
+        case=case,
+        bed=_bed(emergency, "Легло 1"),
+        legal_basis="police",
+        admitted_at=admitted,
+    )
+    assert placement.planned_end == timezone.localtime(admitted + dt.timedelta(hours=48)).date()
+    client.force_login(carer)
+    alerts = client.get(reverse("placements:board", args=[emergency.pk])).context["alerts"]
+    assert [a.kind for a in alerts] == ["police"]
+    assert "закрила" in alerts[0].message
+    reminders_refresh()
+    task = Task.objects.get(rule_key=f"placement:{placement.pk}:police")
+    assert task.assignee == case_manager
+    placement_discharge(
+        actor=carer,
+        placement=placement,
+        discharged_at=timezone.now(),
+        destination="family",
+        expected_version=placement.version,
+    )
+    task.refresh_from_db()
+    assert task.done_at is not None
+
+
+def test_a_stay_beyond_the_units_maximum_and_a_passed_planned_end_alert(
+    client, org, emergency, case_manager, carer
+):
+    case = _case(org, emergency, case_manager)
+    placement_admit(
+        actor=carer,
+        case=case,
+        bed=_bed(emergency, "Легло 2"),
+        legal_basis="administrative",
+        admitted_at=_night(40),
+        planned_end=timezone.localdate() - dt.timedelta(days=10),
+    )
+    client.force_login(carer)
+    kinds = {
+        a.kind
+        for a in client.get(reverse("placements:board", args=[emergency.pk])).context["alerts"]
+    }
+    assert kinds == {"long_stay", "planned_end"}
+
+
+def test_an_incident_in_the_diary_is_a_task_for_the_key_worker_today(
+    client, org, emergency, case_manager, carer
+):
+    placement = placement_admit(
+        actor=carer,
+        case=_case(org, emergency, case_manager),
+        bed=_bed(emergency, "Легло 1"),
+        legal_basis="administrative",
+        admitted_at=_night(),
+    )
+    client.force_login(carer)
+    client.post(
+        placement.get_absolute_url(), {"form": "diary", "kind": "daily", "text": "Спа спокойно."}
+    )
+    client.post(
+        placement.get_absolute_url(),
+        {"form": "diary", "kind": "incident", "text": "Падна и си удари коляното."},
+    )
+    assert placement.diary.count() == 2
+    task = Task.objects.get(rule_key__startswith="incident:")
+    assert (task.assignee, task.due_on) == (case_manager, timezone.localdate())
+    assert "Спа спокойно" not in str(
+        AuditEvent.objects.filter(object_type="placements.diaryentry").values_list(
+            "changes", flat=True
+        )
+    )
+
+
+def test_discharge_to_the_family_frees_the_bed_and_refuses_impossible_times(
+    client, org, emergency, case_manager, carer
+):
+    placement = placement_admit(
+        actor=carer,
+        case=_case(org, emergency, case_manager),
+        bed=_bed(emergency, "Легло 1"),
+        legal_basis="administrative",
+        admitted_at=_night(),
+    )
+    client.force_login(carer)
+    early = (_night() - dt.timedelta(hours=5)).strftime("%d.%m.%Y %H:%M")
+    response = client.post(
+        placement.get_absolute_url(),
+        {
+            "form": "discharge",
+            "discharged_at": early,
+            "destination": "family",
+            "version": placement.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "след приемането" in response.content.decode()
+    now = timezone.localtime().strftime("%d.%m.%Y %H:%M")
+    response = client.post(
+        placement.get_absolute_url(),
+        {
+            "form": "discharge",
+            "discharged_at": now,
+            "destination": "family",
+            "version": placement.version,
+        },
+    )
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert placement.destination == "family"
+    assert client.get(reverse("placements:board", args=[emergency.pk])).context["present"] == 0
+
+
+def test_others_see_no_board_and_a_restricted_childs_name_is_hidden(
+    client, org, emergency, case_manager, carer, outsider
+):
+    case = _case(org, emergency, case_manager, name="Тайна")
+    case.is_restricted = True
+    case.save()
+    placement = placement_admit(
+        actor=case_manager,
+        case=case,
+        bed=_bed(emergency, "Легло 1"),
+        legal_basis="court",
+        admitted_at=_night(),
+    )
+    client.force_login(carer)
+    board = client.get(reverse("placements:board", args=[emergency.pk]))
+    assert "Тайна" not in board.content.decode()
+    assert board.context["present"] == 1
+    assert client.get(placement.get_absolute_url()).status_code == 404
+    client.force_login(outsider)
+    for url in (reverse("placements:board", args=[emergency.pk]), reverse("placements:admit", args=[emergency.pk]),
+                reverse("placements:figures", args=[emergency.pk]), placement.get_absolute_url()):  # fmt: skip
+        assert client.get(url).status_code == 404, url
+    trainer = member(org, Role.TRAINER)
+    client.force_login(trainer)
+    assert client.get(reverse("placements:boards")).status_code == 403
+
+
+def test_beds_stay_within_capacity_unless_marked_extra(org, emergency):
+    bed = Bed(organisation=org, unit=emergency, label="Легло 3")
+    with pytest.raises(Exception, match="допълнително"):
+        bed.full_clean()
+    assert Placement.objects.count() == 0
