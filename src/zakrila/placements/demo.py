@@ -143,7 +143,7 @@ def build_placements(*, organisation: Organisation, seed: int) -> int:
             Placement.objects.filter(unit=emergency_unit).overlapping(night, None).values("bed_id")
         )
         free = (
-            Bed.objects.filter(unit=emergency_unit, is_active=True)
+            Bed.objects.filter(unit=emergency_unit, is_active=True, is_extra=False)
             .exclude(pk__in=taken)
             .order_by("label")
             .first()

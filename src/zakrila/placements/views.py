@@ -65,6 +65,11 @@ def board(request: MemberRequest, pk: int) -> HttpResponse:
         dt.date(year, month, 1)
     except ValueError:
         year, month = today.year, today.month
+    calendar = month_calendar(unit, year, month)
+    shown = {stay.pk for _bed, cells in calendar["rows"] for stay in cells if stay is not None}
+    visible |= set(
+        placements_visible_to(request.user).filter(pk__in=shown).values_list("pk", flat=True)
+    )
     alerts = [
         alert for alert in alerts_for(current, unit, now=now) if alert.placement.pk in visible
     ]
@@ -94,7 +99,7 @@ def board(request: MemberRequest, pk: int) -> HttpResponse:
                 key=lambda p: p.planned_end or today,
             ),
             "alerts": alerts,
-            "calendar": month_calendar(unit, year, month),
+            "calendar": calendar,
             "previous_month": f"{year - (month == 1)}-{(month - 2) % 12 + 1}",
             "next_month": f"{year + (month == 12)}-{month % 12 + 1}",
             "can_admit": has_capability(request.user, "placement.admit", unit.organisation_id),
