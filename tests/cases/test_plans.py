@@ -232,3 +232,33 @@ def test_a_contract_and_its_annex_refuse_impossible_dates(client, case, case_man
         {"number": "1", "signed_on": "15.01.2027", "summary": "удължаване"},
     )
     assert contract.annexes.get().summary == "удължаване"
+
+
+def test_a_second_worker_saving_a_stale_plan_is_refused_with_what_changed(
+    client, org, case, case_manager
+):
+    from zakrila.cases.services import plan_update
+
+    colleague = member(org, Role.SPECIALIST, email="psy@example.bg")
+    plan = plan_create(actor=case_manager, case=case, starts_on=dt.date(2026, 11, 1))
+    client.force_login(case_manager)
+    opened = client.get(plan.get_absolute_url()).context["form"]["version"].value()
+    plan_update(
+        actor=colleague, plan=plan, data={"parent_goals": "Работа"}, expected_version=opened
+    )
+    response = client.post(
+        plan.get_absolute_url(),
+        {
+            "parent_view": "Моят текст",
+            "parent_goals": "",
+            "starts_on": "01.11.2026",
+            "review_on": "01.05.2027",
+            "version": opened,
+        },
+    )
+    assert response.status_code == 200
+    error = response.context["form"].non_field_errors()[0]
+    assert "psy@example.bg" in error and "собствените цели на родителя" in error
+    assert "Моят текст" in response.content.decode()
+    plan.refresh_from_db()
+    assert (plan.parent_goals, plan.parent_view) == ("Работа", "")
