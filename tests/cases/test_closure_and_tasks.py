@@ -262,3 +262,24 @@ def test_follow_ups_fall_on_the_same_day_months_later_or_the_months_last_day(day
     from zakrila.cases.services import _add_months
 
     assert _add_months(day, months) == expected
+
+
+def test_the_home_page_starts_the_day_with_my_cases_and_overdue_work(
+    client, org, case, case_manager, director
+):
+    Task.objects.create(
+        organisation=org,
+        title="Закъсняла",
+        assignee=case_manager,
+        case=case,
+        due_on=timezone.localdate() - dt.timedelta(days=2),
+    )
+    client.force_login(case_manager)
+    body = client.get("/").content.decode()
+    assert "1 открит случай, по който работите" in body
+    assert "1 задача е просрочена" in body
+    closure_request(
+        actor=case_manager, case=case, outcome="other", reason="x", expected_version=case.version
+    )
+    client.force_login(director)
+    assert "1 закриване чака вашето одобрение" in client.get("/").content.decode()
