@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from zakrila.accounts.policy import require
 from zakrila.audit.forms import AuditSearchForm
-from zakrila.audit.models import AuditAction
+from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.queries import audit_events_in_organisation, keyset_page
 from zakrila.audit.services import audit_record
 from zakrila.core.http import MemberRequest
@@ -56,3 +60,43 @@ def _int(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+def record_history(
+    request: MemberRequest,
+    *,
+    record: Any,
+    events: QuerySet[AuditEvent],
+    viewed: Callable[[], None],
+    nav_active: str,
+) -> HttpResponse:
+    """ "Who saw this file": every access to and change of one record (``events``), filtered by
+    who, what and when, newest first by keyset. Opening it is recorded (``viewed``)."""
+    form = AuditSearchForm(request.GET or None)
+    page: list[AuditEvent] = []
+    next_before = None
+    if not form.is_bound or form.is_valid():
+        filters = form.cleaned_data if form.is_bound else {}
+        filtered = audit_events_in_organisation(
+            organisation_id=record.organisation_id,
+            filters={
+                k: v for k, v in filters.items() if k in ("actor", "action", "date_from", "date_to")
+            },
+        )
+        page, next_before = keyset_page(events & filtered, before=_int(request.GET.get("before")))
+        with transaction.atomic():
+            viewed()
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "audit/record_history.html",
+        {
+            "record": record,
+            "form": form,
+            "events": page,
+            "next_before": next_before,
+            "query": query.urlencode(),
+            "nav_active": nav_active,
+        },
+    )

@@ -4,7 +4,6 @@ of another organisation, or a restricted case the user is not on, is a 404."""
 from __future__ import annotations
 
 import datetime as dt
-from itertools import chain
 from typing import Any
 
 from django.contrib import messages
@@ -31,10 +30,10 @@ from zakrila.accounts.policy import (
     require,
     units_visible_to,
 )
-from zakrila.audit.forms import AuditSearchForm
-from zakrila.audit.models import AuditAction, AuditEvent
-from zakrila.audit.queries import audit_events_for_record, audit_events_in_organisation, keyset_page
+from zakrila.audit.models import AuditAction
+from zakrila.audit.queries import audit_events_for_record
 from zakrila.audit.services import audit_record
+from zakrila.audit.views import record_history
 from zakrila.cases.forms import (
     ActivityForm,
     AnnexForm,
@@ -440,46 +439,18 @@ def contact_new(request: MemberRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_history(request: MemberRequest, pk: int) -> HttpResponse:
-    """Who saw and changed this case: for the director and the DPO."""
+    """Who saw and changed this case and its contacts: for the director and the DPO."""
     case = _case_or_404(request, pk)
     require(request.user, "case.history", organisation_id=case.organisation_id)
-    form = AuditSearchForm(request.GET or None)
-    events: list[AuditEvent] = []
-    next_before = None
-    if not form.is_bound or form.is_valid():
-        filters = form.cleaned_data if form.is_bound else {}
-        contact_ids = case.contacts.values_list("pk", flat=True)
-        base = audit_events_for_record(
-            organisation_id=case.organisation_id,
-            records=list(
-                chain([("cases.case", case.pk)], (("cases.contact", pk) for pk in contact_ids))
-            ),
-        )
-        filtered = audit_events_in_organisation(
-            organisation_id=case.organisation_id,
-            filters={
-                k: v for k, v in filters.items() if k in ("actor", "action", "date_from", "date_to")
-            },
-        )
-        before = request.GET.get("before")
-        events, next_before = keyset_page(
-            base & filtered, before=int(before) if before and before.isdigit() else None
-        )
-        with transaction.atomic():
-            case_viewed(actor=request.user, case=case, what="history")
-    query = request.GET.copy()
-    query.pop("before", None)
-    return render(
+    contacts = [("cases.contact", pk) for pk in case.contacts.values_list("pk", flat=True)]
+    return record_history(
         request,
-        "cases/case_history.html",
-        {
-            "case": case,
-            "form": form,
-            "events": events,
-            "next_before": next_before,
-            "query": query.urlencode(),
-            "nav_active": "cases",
-        },
+        record=case,
+        events=audit_events_for_record(
+            organisation_id=case.organisation_id, records=[("cases.case", case.pk), *contacts]
+        ),
+        viewed=lambda: case_viewed(actor=request.user, case=case, what="history"),
+        nav_active="cases",
     )
 
 

@@ -31,10 +31,10 @@ from zakrila.accounts.policy import (
     require,
     units_visible_to,
 )
-from zakrila.audit.forms import AuditSearchForm
 from zakrila.audit.models import AuditAction, AuditEvent
-from zakrila.audit.queries import audit_events_for_record, audit_events_in_organisation, keyset_page
+from zakrila.audit.queries import audit_events_for_record
 from zakrila.audit.services import audit_record
+from zakrila.audit.views import record_history
 from zakrila.core.http import MemberRequest
 from zakrila.people import exports
 from zakrila.people.forms import (
@@ -317,48 +317,19 @@ def person_edit(request: MemberRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_history(request: MemberRequest, pk: int) -> HttpResponse:
-    """Who saw and changed this child's file: for the director and the DPO."""
+    """Who saw and changed this child's file (and the records merged into it): for the
+    director and the DPO."""
     person = _person_or_404(request, pk)
     require(request.user, "person.history", organisation_id=person.organisation_id)
-    form = AuditSearchForm(request.GET or None)
-    events: list[AuditEvent] = []
-    next_before = None
-    if not form.is_bound or form.is_valid():
-        filters = form.cleaned_data if form.is_bound else {}
-        base = audit_events_for_record(
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
-            records=[
-                ("people.person", pid) for pid in person.merged_from.values_list("pk", flat=True)
-            ],
-        )
-        filtered = audit_events_in_organisation(
-            organisation_id=person.organisation_id,
-            filters={
-                key: value
-                for key, value in filters.items()
-                if key in ("actor", "action", "date_from", "date_to")
-            },
-        )
-        before = request.GET.get("before")
-        events, next_before = keyset_page(
-            base & filtered, before=int(before) if before and before.isdigit() else None
-        )
-        with transaction.atomic():
-            person_viewed(actor=request.user, person=person, what="history")
-    query = request.GET.copy()
-    query.pop("before", None)
-    return render(
+    merged = [("people.person", pid) for pid in person.merged_from.values_list("pk", flat=True)]
+    return record_history(
         request,
-        "people/person_history.html",
-        {
-            "person": person,
-            "form": form,
-            "events": events,
-            "next_before": next_before,
-            "query": query.urlencode(),
-            "nav_active": "people",
-        },
+        record=person,
+        events=audit_events_for_record(
+            organisation_id=person.organisation_id, person_id=person.pk, records=merged
+        ),
+        viewed=lambda: person_viewed(actor=request.user, person=person, what="history"),
+        nav_active="people",
     )
 
 
