@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
@@ -82,9 +83,39 @@ def test_logout_is_post_only_and_clears_the_browser(client, case_manager):
     assert client.get("/").status_code == 302
 
 
-def test_sessions_end_after_thirty_idle_minutes():
+def test_sessions_end_after_thirty_idle_minutes_and_stay_alive_while_used(client, case_manager):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from zakrila.accounts.middleware import SESSION_TOUCH_SECONDS, SESSION_TOUCHED_AT
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    login(client, "cm@example.bg")
+    key = client.session.session_key
+
+    def expires():
+        return Session.objects.get(session_key=key).expire_date
+
+    client.get("/")
+    first = expires()
+    assert first > timezone.now() + dt.timedelta(minutes=29)
+    client.get("/")  # a request within the minute does not write the session again
+    assert expires() == first
+    session = client.session
+    session[SESSION_TOUCHED_AT] = int(time.time()) - SESSION_TOUCH_SECONDS
+    session.save()
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + dt.timedelta(minutes=1)
+    )
+    assert client.get("/").status_code == 200  # in use a minute later: the idle clock restarts
+    assert expires() > timezone.now() + dt.timedelta(minutes=29)
+
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    response = client.get("/")  # thirty minutes without a request: signed out
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
 
 
 def test_a_session_older_than_the_absolute_lifetime_ends(client, case_manager):

@@ -114,3 +114,17 @@ def test_an_english_browser_still_gets_bulgarian_until_the_user_switches(client,
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="bg")
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_choice_labels_follow_the_language_of_the_request_and_keep_unknown_values():
+    from django.utils import translation
+
+    from zakrila.cases.models import Case, Contact
+
+    case = Case(status="support", risk_level="high")
+    with translation.override("bg"):
+        assert (case.get_status_display(), case.get_risk_level_display()) == ("подкрепа", "висок")
+    with translation.override("en"):
+        assert (case.get_status_display(), case.get_risk_level_display()) == ("support", "high")
+        assert Contact(kind="home_visit").get_kind_display() == "home visit"
+        assert Case(status="retired").get_status_display() == "retired"

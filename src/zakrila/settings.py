@@ -204,7 +204,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after 30 idle minutes, and in any case after an absolute lifetime.
 SESSION_COOKIE_AGE = int(os.environ.get("ZAKRILA_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved again at most once a minute while in use (accounts.middleware.SessionLifetimeMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ZAKRILA_SESSION_ABSOLUTE_SECONDS = int(
     os.environ.get("ZAKRILA_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60))

@@ -372,6 +372,7 @@ def test_the_case_page_costs_the_same_queries_however_long_the_file(client, case
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(case_manager)
+    client.get("/")  # the first request after signing in saves the session
 
     def queries_for_page():
         with CaptureQueriesContext(connection) as captured:
@@ -384,6 +385,65 @@ def test_the_case_page_costs_the_same_queries_however_long_the_file(client, case
         _contact(case, case_manager, note=f"бележка {index}")
     assert queries_for_page() == short
     assert short <= 40
+
+
+def test_a_long_file_shows_its_timeline_a_page_at_a_time_and_loses_no_entry(
+    client, case, case_manager
+):
+    """120 contacts on 40 days, with a stage change among them: the page shows the newest 50,
+    "Earlier entries" (a link, or htmx) continues, and every entry appears once, newest first."""
+    from zakrila.cases.models import CaseStatusChange, Contact
+    from zakrila.cases.timeline import TIMELINE_PAGE
+
+    sofia = timezone.get_current_timezone()
+    first_day = dt.datetime(2026, 3, 1, 0, 30, tzinfo=sofia)  # half past midnight: Sofia's day
+    Contact.objects.bulk_create(
+        Contact(
+            organisation=case.organisation, case=case, kind="phone_call",
+            occurred_at=first_day + dt.timedelta(days=index // 3, minutes=index % 3),
+            note=f"разговор {index:03d}", is_confidential=False,
+        )
+        for index in range(120)
+    )  # fmt: skip
+    middle = CaseStatusChange.objects.create(
+        organisation=case.organisation, case=case, from_status="referred", to_status="assessment",
+        reason="средата на досието",
+    )  # fmt: skip
+    CaseStatusChange.objects.filter(pk=middle.pk).update(
+        created_at=dt.datetime(2026, 3, 20, 12, 0, tzinfo=sofia)
+    )
+    client.force_login(case_manager)
+
+    shown, pages, before = [], [], None
+    while True:
+        params = {"before": before} if before else {}
+        page = client.get(case.get_absolute_url(), params).context["timeline"]
+        pages.append(page)
+        shown += [(entry["kind"], entry["item"].pk, entry["at"]) for entry in page.entries]
+        if page.before is None:
+            break
+        before = page.before
+    contacts = [pk for kind, pk, _at in shown if kind == "contact"]
+    assert len(pages) == 3
+    assert [len([e for e in p.entries if e["kind"] == "contact"]) for p in pages] == [
+        TIMELINE_PAGE, TIMELINE_PAGE, 20,
+    ]  # fmt: skip
+    assert sorted(contacts) == sorted(case.contacts.values_list("pk", flat=True))
+    assert len(set(contacts)) == 120
+    assert [kind for kind, pk, _at in shown].count("status") == case.status_changes.count()
+    assert [at for _kind, _pk, at in shown] == sorted((at for *_, at in shown), reverse=True)
+    assert ("status", middle.pk, dt.date(2026, 3, 20)) in shown
+    assert shown[-1][2] == dt.date(2026, 3, 1)  # the oldest contact counts on Sofia's day
+
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "разговор 119" in page and "разговор 069" not in page
+    assert f'hx-get="?before={pages[0].before}"' in page
+    fragment = client.get(
+        case.get_absolute_url(), {"before": pages[0].before}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "разговор 069" in fragment and "разговор 119" not in fragment
+    assert "<html" not in fragment
+    assert client.get(case.get_absolute_url(), {"before": "нещо"}).status_code == 200
 
 
 def test_the_director_sees_who_opened_the_case(client, org, case, case_manager, director):

@@ -22,6 +22,8 @@ from zakrila.organisations.models import Unit
 
 SESSION_ORGANISATION = "zakrila_organisation_id"
 SESSION_UNIT = "zakrila_unit_id"
+SESSION_TOUCHED_AT = "zakrila_touched_at"
+SESSION_TOUCH_SECONDS = 60
 
 # Paths a signed-in user without a membership may still reach.
 _OPEN_PREFIXES = ("/healthz", "/static/", "/i18n/", "/accounts/", "/admin/")
@@ -31,7 +33,10 @@ class SessionLifetimeMiddleware:
     """Ends a session that was ended elsewhere (by its user, or because the account or the
     membership was withdrawn), or that is older than the absolute lifetime however active.
 
-    The idle timeout is Django's own (``SESSION_COOKIE_AGE`` with ``SESSION_SAVE_EVERY_REQUEST``).
+    The idle timeout is Django's own ``SESSION_COOKIE_AGE``, counted from the session's last
+    save. Saving on every request would cost a write and a commit per page, so an active
+    session is saved again once ``SESSION_TOUCH_SECONDS`` have passed since its last save: a
+    session idle for the whole ``SESSION_COOKIE_AGE`` ends, one in use never does.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -49,6 +54,9 @@ class SessionLifetimeMiddleware:
                 messages.info(request, _("Your session has ended. Please sign in again."))
                 return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
             session_touch(tracked)
+            now = time.time()
+            if now - float(request.session.get(SESSION_TOUCHED_AT, 0)) >= SESSION_TOUCH_SECONDS:
+                request.session[SESSION_TOUCHED_AT] = int(now)  # saved: the idle clock restarts
         return self.get_response(request)
 
 

@@ -69,7 +69,6 @@ from zakrila.cases.models import (
     PlanGoal,
     PlanStatus,
     ReferralDecision,
-    Review,
     ServiceContract,
     SupportPlan,
     Task,
@@ -106,6 +105,7 @@ from zakrila.cases.services import (
     task_create,
 )
 from zakrila.cases.services.plans import PLAN_FIELDS
+from zakrila.cases.timeline import CaseRecords, case_timeline
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
 from zakrila.people.views import _apply_errors
@@ -192,6 +192,10 @@ def case_list(request: MemberRequest) -> HttpResponse:
             "nav_active": "cases",
         },
     )
+
+
+def _positive_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdecimal() and len(value) < 19 else None
 
 
 def _case_keyset(value: str | None) -> tuple[dt.date, int] | None:
@@ -304,36 +308,14 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
     show_confidential = can_read_case_confidential(request.user, case)
     with transaction.atomic():
         case_viewed(actor=request.user, case=case)
-    contacts = list(case.contacts.prefetch_related("staff"))
-    changes = list(case.status_changes.select_related("created_by"))
-    timeline: list[dict[str, Any]] = []
-    if case.referral:
-        timeline.append(
-            {"kind": "referral", "at": case.referral.received_on, "item": case.referral}
+    records = CaseRecords.of(case)
+    timeline = case_timeline(case, before=_positive_int(request.GET.get("before")), records=records)
+    if "before" in request.GET and getattr(request, "htmx", False):  # "Earlier entries"
+        return render(
+            request,
+            "cases/_timeline_entries.html",
+            {"case": case, "timeline": timeline, "show_confidential": show_confidential},
         )
-    timeline += [
-        {"kind": "status", "at": change.created_at.date(), "item": change} for change in changes
-    ]
-    timeline += [
-        {"kind": "contact", "at": contact.occurred_at.date(), "item": contact}
-        for contact in contacts
-    ]
-    timeline += [
-        {"kind": "assessment", "at": a.created_at.date(), "item": a}
-        for a in case.assessments.select_related("template")
-    ]
-    timeline += [
-        {"kind": "plan", "at": p.starts_on, "item": p}
-        for p in SupportPlan.objects.filter(case=case)
-    ]
-    timeline += [
-        {"kind": "review", "at": r.held_on, "item": r} for r in Review.objects.filter(case=case)
-    ]
-    timeline += [
-        {"kind": "document", "at": d.created_at.date(), "item": d}
-        for d in CaseDocument.objects.filter(case=case)
-    ]
-    timeline.sort(key=lambda entry: entry["at"], reverse=True)
     can_manage = has_capability(request.user, "case.manage", organisation_id)
     return render(
         request,
@@ -341,6 +323,7 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "timeline": timeline,
+            "timeline_continued": "before" in request.GET,
             "team": case.team.all(),
             "show_confidential": show_confidential,
             "can_manage": can_manage,
@@ -349,14 +332,12 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "can_history": has_capability(request.user, "case.history", organisation_id),
             "move_form": CaseMoveForm(case=case) if can_manage else None,
             "closure": getattr(case, "closure", None),
-            "assessments": case.assessments.select_related("template"),
-            "plans": SupportPlan.objects.filter(case=case),
-            "has_draft_plan": SupportPlan.objects.filter(
-                case=case, status=PlanStatus.DRAFT
-            ).exists(),
-            "reviews": Review.objects.filter(case=case).select_related("plan"),
+            "assessments": records.assessments,
+            "plans": records.plans,
+            "has_draft_plan": any(plan.status == PlanStatus.DRAFT for plan in records.plans),
+            "reviews": records.reviews,
             "contracts": ServiceContract.objects.filter(case=case).prefetch_related("annexes"),
-            "documents": CaseDocument.objects.filter(case=case).select_related("created_by"),
+            "documents": records.documents,
             "can_assess": has_capability(request.user, "case.assess", organisation_id)
             and case.is_open,
             "follow_ups": case.follow_ups.all(),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,3 +47,13 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: Any) -> str:
+        """``get_<field>_display()`` as Django's, but building the value → label map once per
+        field instead of on every call (lists show a status and a risk on every row). The
+        labels stay lazy, so each call still answers in the language of the request."""
+        labels = field.__dict__.get("_zakrila_labels")
+        if labels is None:
+            labels = field._zakrila_labels = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)

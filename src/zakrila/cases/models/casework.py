@@ -85,6 +85,14 @@ class Referral(TenantModel):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-received_on", "-id"]
+        indexes = [
+            # The referrals waiting for a decision, shown above the case list: a few among many.
+            models.Index(
+                fields=["organisation", "-received_on", "-id"],
+                condition=models.Q(decision="pending"),
+                name="referral_pending_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         number = f" № {self.document_number}" if self.document_number else ""
@@ -207,7 +215,11 @@ class Case(TenantModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "status", "unit"], name="case_org_status_idx")
+            models.Index(fields=["organisation", "status", "unit"], name="case_org_status_idx"),
+            # The case list walks these newest first and stops after a page (keyset pagination),
+            # instead of sorting every case of the organisation or the unit.
+            models.Index(fields=["organisation", "-opened_on", "-id"], name="case_org_opened_idx"),
+            models.Index(fields=["unit", "-opened_on", "-id"], name="case_unit_opened_idx"),
         ]
 
     def __str__(self) -> str:
