@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import random
 import re
@@ -37,7 +36,9 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlparse, urlunparse
+from urllib.parse import urlencode
+
+from benchdb import admin_url, drop_postgres, fmt_ms, percentile, recreate_postgres
 
 SEED = 20261123
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/zakrila_bench_cases"
@@ -85,18 +86,6 @@ FILTERS = (
 # --- Small helpers ------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def fmt_ms(ms: float) -> str:
-    if ms >= 1000:
-        return f"{ms / 1000:.2f} s"
-    return f"{ms:.1f} ms" if ms >= 10 else f"{ms:.2f} ms"
-
-
 def fmt_bytes(size: int) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if size < 1024 or unit == "GB":
@@ -122,43 +111,6 @@ def copy_text(value: Any) -> str:
             .replace("\r", "\\r")
         )
     return text
-
-
-def admin_url(url: str) -> tuple[str, str]:
-    """The URL of the server's "postgres" database, and the benchmark database's name."""
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if not name.startswith("zakrila_bench"):
-        sys.exit(f"refusing to drop and create {name!r}: the name must start with zakrila_bench")
-    return urlunparse(parsed._replace(path="/postgres")), name
-
-
-def recreate_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        connection.execute(
-            sql.SQL(
-                "CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0 "
-                "LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'"
-            ).format(sql.Identifier(name))
-        )
-
-
-def drop_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import os
 import shutil
 import statistics
@@ -26,7 +25,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlparse, urlunparse
+
+from benchdb import admin_url, drop_postgres, fmt_ms, percentile, recreate_postgres
 
 SEED = 20261123
 TODAY = dt.date(2026, 11, 23)
@@ -61,18 +61,6 @@ QUERIES = [
 TARGET_QUERIES = 7  # the first seven look for Йорданка Христова
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def fmt_ms(ms: float) -> str:
-    if ms >= 1000:
-        return f"{ms / 1000:.2f} s"
-    return f"{ms:.1f} ms" if ms >= 10 else f"{ms:.2f} ms"
-
-
 def timed(function: Callable[[], Any], runs: int, warmup: int = 1) -> tuple[list[float], Any]:
     """Milliseconds of each of ``runs`` calls (after ``warmup`` untimed calls), and the result."""
     result = None
@@ -99,45 +87,6 @@ def plan_for(people: int, settlements: tuple[str, ...]) -> Any:
         settlements=settlements,
         municipality="Русе",
     )
-
-
-def admin_url(url: str) -> tuple[str, str]:
-    """The URL of the server's "postgres" database, and the benchmark database's name."""
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if not name.startswith("zakrila_bench"):
-        sys.exit(f"refusing to drop and create {name!r}: the name must start with zakrila_bench")
-    return urlunparse(parsed._replace(path="/postgres")), name
-
-
-def recreate_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        # pg_trgm takes a word's characters from LC_CTYPE: under "C" it would see no letters in
-        # Cyrillic text. The search key is Latin, but names in other columns are not.
-        connection.execute(
-            sql.SQL(
-                "CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0 "
-                "LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'"
-            ).format(sql.Identifier(name))
-        )
-
-
-def drop_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def main() -> None:
