@@ -156,3 +156,34 @@ def test_the_journey_from_referral_to_follow_up(browser, demo_server):
     worker.screenshot(path=str(ARTIFACTS / "case-page.png"), full_page=True)
     worker.context.close()
     director.context.close()
+
+
+def test_a_long_file_shows_its_earlier_entries_in_place(browser, demo_server):
+    """The demo family supported every week for more than a year: the case page shows the newest
+    50 entries; "Earlier entries" brings the rest into the same list (htmx), not a new page."""
+    page = _signed_in(browser, demo_server, "case_manager@demo.zakrila.bg")
+    page.goto(f"{demo_server}/cases/?status=support")
+    links = [
+        link.get_attribute("href")
+        for link in page.get_by_test_id("case-list").locator("tbody a").all()
+    ]
+    for href in links:
+        page.goto(f"{demo_server}{href}")
+        if page.get_by_test_id("timeline-earlier").count():
+            break
+    else:
+        pytest.fail("no case of the demo has more entries than one page of its timeline")
+
+    entries = page.get_by_test_id("case-timeline").locator(":scope > li")
+    first_page = entries.count()
+    assert first_page > 50  # 50 contacts and the other entries of those days
+    page.get_by_test_id("timeline-earlier").click()
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-testid=case-timeline] > li').length > {first_page}"
+    )
+    assert page.get_by_test_id("timeline-earlier").count() == 0  # the oldest entries are here
+    assert page.locator("h1").count() == 1  # the next entries, not a page inside the page
+    timeline = page.get_by_test_id("case-timeline").inner_text()
+    assert "Насочване" in timeline  # the referral, older than every contact, comes last
+    assert page.url.endswith(href)  # no navigation: the page stays where it was
+    page.context.close()

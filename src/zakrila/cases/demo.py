@@ -82,6 +82,9 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
     for index, household in enumerate(households):
         child = household.child
         received = today - dt.timedelta(days=rng.randint(20, 400))
+        long_file = index == 2  # a family supported every week for more than a year
+        if long_file:
+            received = today - dt.timedelta(days=430)
         source = ReferralSource.CHILD_PROTECTION if index % 4 else ReferralSource.MATERNITY_WARD
         referral = referral_register(
             actor=manager,
@@ -134,7 +137,14 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
                 to_status=CaseStatus.SUPPORT,
                 expected_version=case.version,
             )
-        for _visit in range(rng.randint(1, 5)):
+        if long_file:
+            visits = [timezone.now() - dt.timedelta(weeks=week, hours=2) for week in range(60)]
+        else:
+            visits = [
+                timezone.now() - dt.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8))
+                for _visit in range(rng.randint(1, 5))
+            ]
+        for occurred_at in visits:
             contact_record(
                 actor=manager,
                 case=case,
@@ -147,8 +157,7 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
                             ContactKind.PSYCHOLOGICAL,
                         ]
                     ),
-                    "occurred_at": timezone.now()
-                    - dt.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8)),
+                    "occurred_at": occurred_at,
                     "duration_minutes": rng.choice([15, 30, 45, 60, 90]),
                     "participants": "майката и детето",
                     "place": rng.choice(["ЦОП", "в дома", "по телефона"]),
