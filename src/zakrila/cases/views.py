@@ -106,9 +106,9 @@ from zakrila.cases.services import (
 )
 from zakrila.cases.services.plans import PLAN_FIELDS
 from zakrila.cases.timeline import CaseRecords, case_timeline
+from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
-from zakrila.people.views import _apply_errors
 
 PAGE_SIZE = 50
 
@@ -225,7 +225,7 @@ def referral_new(request: MemberRequest, person_pk: int) -> HttpResponse:
                 actor=request.user, unit=form.cleaned_data["unit"], person=person, data=data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The referral is registered; decide on it below."))
             return redirect("cases:referral", pk=referral.pk)
@@ -256,7 +256,7 @@ def referral_detail(request: MemberRequest, pk: int) -> HttpResponse:
                     redirected_to=data["redirected_to"], key_worker=data["key_worker"], expected_version=data["version"],
                 )  # fmt: skip
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 if case is not None:
                     messages.success(
@@ -292,7 +292,7 @@ def case_new(request: MemberRequest, person_pk: int) -> HttpResponse:
         try:
             case = case_open(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Case %(number)s is opened.") % {"number": case.number})
             return redirect(case)
@@ -360,7 +360,7 @@ def case_move_view(request: MemberRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
             )  # fmt: skip
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The case's stage is changed."))
             return redirect(case)
@@ -387,7 +387,7 @@ def case_edit(request: MemberRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )  # fmt: skip
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect(case)
@@ -409,7 +409,7 @@ def contact_new(request: MemberRequest, pk: int) -> HttpResponse:
                 actor=request.user, case=case, data=data, staff=form.cleaned_data["other_staff"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The contact is recorded."))
             return redirect(case)
@@ -449,7 +449,7 @@ def closure_new(request: MemberRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
             )  # fmt: skip
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if closure.is_approved:
                 messages.success(
@@ -482,7 +482,7 @@ def closure_decide(request: MemberRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("The closure is returned; the case stays open."))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return redirect(case)
     return render(
@@ -505,7 +505,7 @@ def follow_up_view(request: MemberRequest, pk: int) -> HttpResponse:
         try:
             follow_up_record(actor=request.user, follow_up=follow_up, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The follow-up is recorded."))
             return redirect(case)
@@ -622,7 +622,7 @@ def assessment_new(request: MemberRequest, pk: int) -> HttpResponse:
                 actor=request.user, case=case, template=form.cleaned_data["template"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return redirect(assessment)
     return render(
@@ -652,7 +652,7 @@ def assessment_detail(request: MemberRequest, pk: int) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                 )  # fmt: skip
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -779,7 +779,7 @@ def plan_detail(request: MemberRequest, pk: int) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("The changes are saved."))
                 return redirect(plan)
@@ -908,7 +908,7 @@ def review_new(request: MemberRequest, pk: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"], notes=form.cleaned_data["notes"], progress=form.progress(),
             )  # fmt: skip
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The review is recorded."))
             return redirect(plan.case)
@@ -931,7 +931,7 @@ def contract_new(request: MemberRequest, pk: int) -> HttpResponse:
         try:
             contract_record(actor=request.user, case=case, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The contract is recorded."))
             return redirect(case)
@@ -961,7 +961,7 @@ def annex_new(request: MemberRequest, pk: int) -> HttpResponse:
         try:
             annex_record(actor=request.user, contract=contract, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The annex is recorded."))
             return redirect(contract.case)
@@ -992,7 +992,7 @@ def document_new(request: MemberRequest, pk: int) -> HttpResponse:
                 actor=request.user, case=case, upload=form.cleaned_data["file"], data=data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The document is uploaded."))
             return redirect(case)

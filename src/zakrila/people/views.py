@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms import BaseForm
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,6 +34,7 @@ from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.queries import audit_events_for_record
 from zakrila.audit.services import audit_record
 from zakrila.audit.views import record_history
+from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.people import exports
 from zakrila.people.forms import (
@@ -80,15 +80,6 @@ def _org(request: MemberRequest) -> int:
 
 def _person_or_404(request: MemberRequest, pk: int) -> Person:
     return get_visible_or_404(people_visible_to(request.user).select_related("unit"), pk=pk)
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal on the fields it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Lists and search ----------------------------------------------------------------------------
@@ -250,7 +241,7 @@ def person_new(request: MemberRequest) -> HttpResponse:
                     actor=request.user, organisation_id=organisation_id, data=form.service_data()
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request, _("%(name)s is registered.") % {"name": person.display_name}
@@ -304,7 +295,7 @@ def person_edit(request: MemberRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version") or 0,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect(person)
@@ -466,7 +457,7 @@ def household_new(request: MemberRequest, pk: int) -> HttpResponse:
         try:
             household = household_create(actor=request.user, child=child, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return redirect(household)
     return render(
@@ -580,7 +571,7 @@ def consent_new(request: MemberRequest, pk: int) -> HttpResponse:
         try:
             consent_record(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The consent is recorded."))
             return redirect(person)
@@ -607,7 +598,7 @@ def consent_withdraw_view(request: MemberRequest, pk: int) -> HttpResponse:
                 actor=request.user, consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The consent is recorded as withdrawn."))
             return redirect(consent.person)
@@ -631,7 +622,7 @@ def disclosure_new(request: MemberRequest, pk: int) -> HttpResponse:
         try:
             disclosure_record(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The disclosure is recorded."))
             return redirect(person)

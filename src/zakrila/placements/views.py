@@ -23,8 +23,8 @@ from zakrila.accounts.policy import (
 )
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
+from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
-from zakrila.people.views import _apply_errors
 from zakrila.placements.excel import figures_workbook
 from zakrila.placements.forms import AdmitForm, DiaryForm, DischargeForm
 from zakrila.placements.models import Bed, Destination, Placement
@@ -143,7 +143,7 @@ def admit(request: MemberRequest, pk: int) -> HttpResponse:
                     order_date=data["order_date"], override_reason=data["override_reason"],
                 )  # fmt: skip
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request, _("%(name)s is admitted.") % {"name": case.person.display_name}
@@ -192,7 +192,7 @@ def placement_detail(request: MemberRequest, pk: int) -> HttpResponse:
                     destination=data["destination"], expected_version=data["version"],
                 )  # fmt: skip
             except ValidationError as error:
-                _apply_errors(discharge_form, error)
+                apply_errors(discharge_form, error)
             else:
                 messages.success(
                     request, _("%(name)s is discharged.") % {"name": placement.person.display_name}
