@@ -259,9 +259,9 @@ def test_the_reminders_job_runs_through_the_task_queue(case_manager, cop, org, m
     ],
 )
 def test_follow_ups_fall_on_the_same_day_months_later_or_the_months_last_day(day, months, expected):
-    from zakrila.cases.services import _add_months
+    from zakrila.cases.services import add_months
 
-    assert _add_months(day, months) == expected
+    assert add_months(day, months) == expected
 
 
 def test_the_home_page_starts_the_day_with_my_cases_and_overdue_work(

@@ -7,7 +7,7 @@ from zakrila.cases.services.assessments import (
     assessment_start,
 )
 from zakrila.cases.services.casework import (
-    _add_months,
+    add_months,
     case_move,
     case_open,
     case_update,
@@ -37,8 +37,8 @@ from zakrila.cases.services.plans import (
 )
 
 __all__ = [
-    "_add_months",
     "activity_add",
+    "add_months",
     "annex_record",
     "assessment_approve",
     "assessment_printed",

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -425,7 +426,7 @@ def closure_approve(*, actor: User, closure: Closure) -> Closure:
     Task.objects.open().filter(case=case, kind=TaskKind.APPROVAL).update(done_at=timezone.now())
     closed_on = case.closed_on or timezone.localdate()
     for months in FOLLOW_UP_MONTHS:
-        due = _add_months(closed_on, months)
+        due = add_months(closed_on, months)
         FollowUp.objects.create(
             organisation_id=case.organisation_id,
             case=case,
@@ -468,16 +469,9 @@ def closure_reject(*, actor: User, closure: Closure, reason: str) -> Case:
     return case
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or that month's last day when it is shorter."""
+    return day + relativedelta(months=months)
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from zakrila.cases.models import (
     Task,
     TaskKind,
 )
-from zakrila.cases.services.casework import _add_months
+from zakrila.cases.services.casework import add_months
 from zakrila.core.concurrency import lock_for_edit
 
 PLAN_FIELDS = ["parent_view", "parent_goals", "starts_on", "review_on"]
@@ -55,7 +55,7 @@ def plan_create(*, actor: User, case: Case, starts_on: dt.date | None = None) ->
     plan = SupportPlan.objects.create(
         organisation_id=case.organisation_id, case=case, number=(latest.number + 1) if latest else 1,
         parent_view=latest.parent_view if latest else "", parent_goals=latest.parent_goals if latest else "",
-        starts_on=starts_on, review_on=_add_months(starts_on, case.unit.plan_review_months),
+        starts_on=starts_on, review_on=add_months(starts_on, case.unit.plan_review_months),
         created_by=actor, updated_by=actor,
     )  # fmt: skip
     if latest is not None:
