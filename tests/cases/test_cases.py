@@ -446,6 +446,29 @@ def test_a_long_file_shows_its_timeline_a_page_at_a_time_and_loses_no_entry(
     assert client.get(case.get_absolute_url(), {"before": "нещо"}).status_code == 200
 
 
+def test_earlier_entries_from_another_organisations_contact_start_at_the_newest_and_show_nothing_of_it(
+    client, case, case_manager, other_org
+):
+    from tests.factories import UnitFactory
+
+    other_unit = UnitFactory(organisation=other_org)
+    other_worker = member(other_org, Role.CASE_MANAGER, email="other@example.bg")
+    other_case = case_open(
+        actor=other_worker, unit=other_unit, person=PersonFactory(organisation=other_org),
+        key_worker=other_worker, without_referral_reason="консултация",
+    )  # fmt: skip
+    theirs = _contact(other_case, other_worker, note="чужда бележка", is_confidential=False)
+    _contact(case, case_manager, note="наша бележка", is_confidential=False)
+    client.force_login(case_manager)
+
+    response = client.get(case.get_absolute_url(), {"before": theirs.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "наша бележка" in page and "чужда бележка" not in page
+    client.force_login(other_worker)  # and the other way round: our case stays a 404
+    assert client.get(case.get_absolute_url(), {"before": theirs.pk}).status_code == 404
+
+
 def test_the_director_sees_who_opened_the_case(client, org, case, case_manager, director):
     client.force_login(case_manager)
     client.get(case.get_absolute_url())
