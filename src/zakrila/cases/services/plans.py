@@ -169,7 +169,7 @@ def plan_approve(*, actor: User, plan: SupportPlan) -> SupportPlan:
     current = _draft(plan)
     if not current.goals.exists():
         raise ValidationError(_("A plan needs at least one goal."), code="no_goals")
-    if not all(goal.activities.exists() for goal in current.goals.all()):
+    if current.goals.filter(activities__isnull=True).exists():
         raise ValidationError(
             _("Every goal needs at least one activity: what, who, how often."), code="no_activities"
         )
