@@ -594,9 +594,11 @@ def my_work(request: MemberRequest) -> HttpResponse:
 
 def _assessment_or_404(request: MemberRequest, pk: int) -> Assessment:
     assessment = get_visible_or_404(
-        Assessment.objects.filter(case__in=cases_visible_to(request.user)).select_related(
+        Assessment.objects.filter(case__in=cases_visible_to(request.user))
+        .select_related(
             "case", "case__person", "case__unit", "template", "completed_by", "approved_by"
-        ),
+        )
+        .prefetch_related("template__sections__questions"),  # the form and the answers read them
         pk=pk,
     )
     if not can_read_case_confidential(request.user, assessment.case):
@@ -634,10 +636,6 @@ def assessment_new(request: MemberRequest, pk: int) -> HttpResponse:
 def assessment_detail(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request, pk)
     organisation_id = assessment.organisation_id
-    template = AssessmentTemplate.objects.prefetch_related("sections__questions").get(
-        pk=assessment.template_id
-    )
-    assessment.template = template
     editable = assessment.status == AssessmentStatus.DRAFT and has_capability(
         request.user, "case.assess", organisation_id
     )
