@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
@@ -51,10 +52,7 @@ def cases_section(person: Person) -> tuple[str, list[dict[str, Any]]]:
 def _closed_cases_past_retention(now: dt.datetime) -> models.QuerySet[Person]:
     """People whose every case closed longer ago than the case retention period."""
     years = settings.ZAKRILA_RETENTION_YEARS["case"]
-    try:
-        cutoff = now.date().replace(year=now.year - years)
-    except ValueError:
-        cutoff = now.date().replace(year=now.year - years, day=28)
+    cutoff = now.date() - relativedelta(years=years)
     recent = Case.objects.filter(
         models.Q(closed_on__gte=cutoff) | ~models.Q(status=CaseStatus.CLOSED)
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
 from django.db.models import F, FloatField, Q, QuerySet, Value
@@ -214,18 +215,11 @@ def people_page(
 AGE_BANDS = {"0-2": (0, 2), "3-6": (3, 6), "7-13": (7, 13), "14-17": (14, 17), "18+": (18, 130)}
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
-
-
 def age_band_range(band: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """The birth dates of people whose age today is in the band ("0-2", "3-6", ..., "18+")."""
     if band not in AGE_BANDS:
         return None
     youngest, oldest = AGE_BANDS[band]
-    latest = _years_before(today, youngest)
-    earliest = _years_before(today, oldest + 1) + dt.timedelta(days=1)
+    latest = today - relativedelta(years=youngest)
+    earliest = today - relativedelta(years=oldest + 1) + dt.timedelta(days=1)
     return earliest, latest

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
@@ -35,15 +36,8 @@ class RetentionRule:
     candidates: Callable[[dt.datetime], models.QuerySet[Person]]
 
 
-def _years_ago(now: dt.datetime, years: int) -> dt.datetime:
-    try:
-        return now.replace(year=now.year - years)
-    except ValueError:  # 29 February
-        return now.replace(year=now.year - years, day=28)
-
-
 def _untouched_since(kind: str, now: dt.datetime) -> dt.datetime:
-    return _years_ago(now, settings.ZAKRILA_RETENTION_YEARS[kind])
+    return now - relativedelta(years=settings.ZAKRILA_RETENTION_YEARS[kind])
 
 
 def _kept(queryset: models.QuerySet[Person]) -> models.QuerySet[Person]:
