@@ -585,6 +585,12 @@ def test_the_case_list_filters_pages_by_keyset_and_costs_the_same_queries(
         return len(captured)
 
     assert queries({"risk": "high"}) == queries({})
+    for garbage in ("вчера_7", "2026-01-05", "2026-13-01_5", "2026-01-05_x", "_"):
+        page = client.get(url, {"after": garbage})  # a mangled link starts again at the newest
+        assert page.status_code == 200
+        assert [c.pk for c in page.context["cases"]] == [c.pk for c in first.context["cases"]]
+    huge = client.get(url, {"after": "2026-01-05_" + "9" * 30})  # no overflow: the cases until then
+    assert [c.opened_on for c in huge.context["cases"]] == [c.opened_on for c in made[9::-1]]
 
 
 def test_a_closed_case_is_read_only_until_reopened(client, case, case_manager, director):
