@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from zakrila.audit.context import current_origin
-from zakrila.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from zakrila.audit.models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent
 
 SENSITIVE_PLACEHOLDER = "changed"
 
@@ -75,6 +75,25 @@ def audit_record(
         head.hash = event.hash
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+def audit_view(
+    *,
+    actor: Any,
+    obj: models.Model,
+    person_id: int | None = None,
+    what: str = "page",
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Someone saw a personal record (a page, a part of a page, a PDF): the one way views audit
+    a reading. ``what`` says which view of the record it was."""
+    return audit_record(
+        action=AuditAction.VIEW,
+        actor=actor,
+        obj=obj,
+        person_id=person_id,
+        details={"what": what, **dict(details or {})},
+    )
 
 
 def _locked_head(chain: str) -> AuditChainHead:
