@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
+from zakrila.accounts.queries import directors_of
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, changes_between, snapshot
 from zakrila.cases.models import (
@@ -348,26 +349,7 @@ def contact_record(
     return contact
 
 
-def case_viewed(*, actor: User, case: Case, what: str = "page") -> None:
-    audit_record(
-        action=AuditAction.VIEW,
-        actor=actor,
-        obj=case,
-        person_id=case.person_id,
-        details={"what": what},
-    )
-
-
 # --- Closure and follow-up ---------------------------------------------------------------------
-
-
-def _directors(organisation_id: int) -> list[User]:
-    from zakrila.accounts.models import Membership, Role
-
-    memberships = (
-        Membership.objects.current().filter(organisation_id=organisation_id).select_related("user")
-    )
-    return [m.user for m in memberships if Role.DIRECTOR in m.roles and m.user.is_active]
 
 
 @transaction.atomic
@@ -395,7 +377,7 @@ def closure_request(
         action=AuditAction.CREATE, actor=actor, obj=closure, person_id=current.person_id,
         changes={"outcome": {"old": None, "new": outcome}}, details={"case": current.pk, "version": current.version},
     )  # fmt: skip
-    directors = _directors(current.organisation_id)
+    directors = directors_of(current.organisation_id)
     if actor in directors:
         return closure_approve(actor=actor, closure=closure)
     for director in directors:
