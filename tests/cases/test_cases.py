@@ -62,7 +62,7 @@ def _contact(case, actor, note="Майката разказа за насили�
         "note": note,
         "is_confidential": True,
     }
-    return contact_record(actor=actor, case=case, data={**data, **extra})
+    return contact_record(actor=actor, case=case, **{**data, **extra})
 
 
 def test_an_accepted_referral_opens_a_numbered_case(client, case_manager, cop, child):
@@ -501,7 +501,9 @@ def test_support_needs_an_approved_assessment_unless_universally_accessible(
         actor=case_manager,
         unit=cop,
         person=child,
-        data={"source": "child_protection", "reason": "риск"},
+        source="child_protection",
+        reason="риск",
+        received_on=timezone.localdate(),
     )
     case = referral_decide(
         actor=case_manager,
@@ -634,9 +636,9 @@ def test_a_restricted_cases_referral_is_a_404_to_everyone_off_its_team(
 
     referral = referral_register(
         actor=case_manager, unit=cop, person=child,
-        data={"source": "child_protection", "document_number": "ДСП-777",
-              "document_date": dt.date(2026, 11, 1), "reason": "насилие в семейството",
-              "received_on": dt.date(2026, 11, 2), "household": None},
+        source="child_protection", document_number="ДСП-777",
+        document_date=dt.date(2026, 11, 1), reason="насилие в семейството",
+        received_on=dt.date(2026, 11, 2),
     )  # fmt: skip
     case = referral_decide(
         actor=case_manager, referral=referral, decision="accepted", reason="",

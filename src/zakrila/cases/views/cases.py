@@ -118,11 +118,8 @@ def referral_new(request: MemberRequest, person_pk: int) -> HttpResponse:
         initial={"unit": request.unit or person.unit},
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "unit"}
         try:
-            referral = referral_register(
-                actor=request.user, unit=form.cleaned_data["unit"], person=person, data=data
-            )
+            referral = referral_register(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -273,11 +270,12 @@ def case_edit(request: MemberRequest, pk: int) -> HttpResponse:
         households=households_visible_to(request.user).filter(child=case.person),
     )
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in Case.EDITABLE_FIELDS}
+        data = form.cleaned_data
         try:
             case = case_update(
-                actor=request.user, case=case, data=data, team=form.cleaned_data["team"],
-                expected_version=form.cleaned_data["version"],
+                actor=request.user, case=case, risk_level=data["risk_level"],
+                is_restricted=data["is_restricted"], key_worker=data["key_worker"],
+                household=data["household"], team=data["team"], expected_version=data["version"],
             )  # fmt: skip
         except ValidationError as error:
             apply_errors(form, error)
@@ -296,11 +294,9 @@ def contact_new(request: MemberRequest, pk: int) -> HttpResponse:
     staff = staff_of(case.organisation_id).exclude(pk=request.user.pk)
     form = ContactForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "other_staff"}
+        data = dict(form.cleaned_data)
         try:
-            contact_record(
-                actor=request.user, case=case, data=data, staff=form.cleaned_data["other_staff"]
-            )
+            contact_record(actor=request.user, case=case, staff=data.pop("other_staff"), **data)
         except ValidationError as error:
             apply_errors(form, error)
         else:

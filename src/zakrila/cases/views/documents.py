@@ -36,11 +36,9 @@ def document_new(request: MemberRequest, pk: int) -> HttpResponse:
     require(request.user, "case.contact", organisation_id=case.organisation_id)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in ("title", "kind", "is_confidential")}
+        data = dict(form.cleaned_data)
         try:
-            document_upload(
-                actor=request.user, case=case, upload=form.cleaned_data["file"], data=data
-            )
+            document_upload(actor=request.user, case=case, upload=data.pop("file"), **data)
         except ValidationError as error:
             apply_errors(form, error)
         else:

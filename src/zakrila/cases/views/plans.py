@@ -45,7 +45,6 @@ from zakrila.cases.services import (
     plan_update,
     review_record,
 )
-from zakrila.cases.services.plans import PLAN_FIELDS
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
@@ -78,13 +77,10 @@ def plan_detail(request: MemberRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         require(request.user, "case.assess", organisation_id=organisation_id)
         if form is not None and form.is_valid():
-            data = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
+            data = dict(form.cleaned_data)
             try:
                 plan_update(
-                    actor=request.user,
-                    plan=plan,
-                    data=data,
-                    expected_version=form.cleaned_data["version"],
+                    actor=request.user, plan=plan, expected_version=data.pop("version"), **data
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -152,7 +148,7 @@ def plan_activity_add(request: MemberRequest, pk: int) -> HttpResponse:
     form = ActivityForm(request.POST)
     if form.is_valid():
         try:
-            activity_add(actor=request.user, goal=goal, data=form.cleaned_data)
+            activity_add(actor=request.user, goal=goal, **form.cleaned_data)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -223,7 +219,7 @@ def contract_new(request: MemberRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contract_record(actor=request.user, case=case, data=form.cleaned_data)
+            contract_record(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -248,7 +244,7 @@ def annex_new(request: MemberRequest, pk: int) -> HttpResponse:
     form = AnnexForm(request.POST or None, initial={"signed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            annex_record(actor=request.user, contract=contract, data=form.cleaned_data)
+            annex_record(actor=request.user, contract=contract, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
