@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from zakrila.core.offline_views import manifest, service_worker
 from zakrila.core.views import healthz
 
 admin.site.site_header = _("Zakrila administration")
@@ -10,6 +11,8 @@ admin.site.site_title = _("Zakrila")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("zakrila.accounts.urls")),
     path("organisations/", include("zakrila.organisations.urls")),

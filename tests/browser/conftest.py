@@ -28,8 +28,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("demo-data")
+def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo server's data directory: its SQLite database is ``demo.sqlite3`` there."""
+    return tmp_path_factory.mktemp("demo-data")
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_data_dir: Path) -> Iterator[str]:
+    data_dir = demo_data_dir
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZAKRILA_", "DJANGO_"))}
     env.pop("DATABASE_URL", None)

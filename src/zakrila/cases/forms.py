@@ -196,6 +196,8 @@ class ContactForm(forms.ModelForm):
             "%d.%m.%Y %H:%M",
             "%d.%m.%Y",
         ]
+        # A copy of this page kept for offline work shows the time it is opened, not kept.
+        self.fields["occurred_at"].widget.attrs["data-offline-now"] = ""
 
 
 class CaseFilterForm(forms.Form):

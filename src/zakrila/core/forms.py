@@ -7,7 +7,13 @@ from django.forms import BaseForm
 
 
 def apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal on the fields it names, or above the form; what was typed stays."""
+    """Put a service's refusal on the fields it names, or above the form; what was typed stays.
+
+    The outbox's answer learns of it too: a stale version is a conflict, not a plain refusal.
+    """
+    from zakrila.core.offline import note_refusal
+
+    note_refusal(error)
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)

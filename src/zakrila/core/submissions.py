@@ -95,5 +95,8 @@ def submissions_forget(*, now: dt.datetime | None = None) -> int:
 
 def already_sent(request: HttpRequest, done: AlreadySubmitted) -> HttpResponse:
     """Send a repeated submission to what the first one created, and say so."""
+    from zakrila.core.offline import mark_repeated
+
+    mark_repeated(request)
     messages.info(request, str(done))
     return redirect(done.url or "/")

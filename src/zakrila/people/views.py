@@ -291,12 +291,18 @@ def person_edit(request: MemberRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            person = person_update(
-                actor=request.user,
-                person=person,
-                data=form.service_data(),
-                expected_version=form.cleaned_data.get("version") or 0,
+            # Once per key: the outbox may send the same change again after a lost answer.
+            person = submit_once(
+                request,
+                lambda: person_update(
+                    actor=request.user,
+                    person=person,
+                    data=form.service_data(),
+                    expected_version=form.cleaned_data.get("version") or 0,
+                ),
             )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:

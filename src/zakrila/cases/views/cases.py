@@ -54,6 +54,7 @@ from zakrila.cases.services import (
 from zakrila.cases.timeline import CaseRecords, case_timeline
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
+from zakrila.core.offline import offline_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 
 PAGE_SIZE = 50
@@ -298,6 +299,7 @@ def case_edit(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@offline_page  # recorded on the street: kept on the device, sent from the outbox
 def contact_new(request: MemberRequest, pk: int) -> HttpResponse:
     case = case_for(user=request.user, pk=pk)
     require(request.user, "case.contact", organisation_id=case.organisation_id)

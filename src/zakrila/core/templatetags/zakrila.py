@@ -14,3 +14,20 @@ register = template.Library()
 def submission_key() -> str:
     """The one-time key of a create form: sent twice, the form still creates one record."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_key())
+
+
+@register.simple_tag(takes_context=True)
+def offline_config(context: template.Context, anonymous: bool = False) -> str:
+    """The outbox's settings and words for ``outbox.js``, as a JSON data block (no inline
+    script). ``anonymous``: for a page kept for everyone (the "no connection" page)."""
+    from django.utils.html import json_script
+
+    from zakrila.core.offline import config
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    settings = config(request)
+    if anonymous:
+        settings["owner"] = ""
+    return json_script(settings, "zakrila-offline")
