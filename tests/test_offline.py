@@ -94,7 +94,7 @@ def test_the_service_worker_is_served_from_the_root_and_never_cached(client):
     assert response["Service-Worker-Allowed"] == "/"
     script = response.content.decode()
     settings = json.loads(script.split("\n", 1)[0].removeprefix("self.ZAKRILA = ").rstrip(";"))
-    assert "/offline/" in settings["precache"]
+    assert settings["offline"] == "/offline/"
     assert "/static/zakrila/outbox.js" in settings["precache"]
     assert settings["version"] and "{%" not in script
     # The worker's scripts are allowed by the Content-Security-Policy.

@@ -146,6 +146,13 @@ def test_a_contact_recorded_offline_reaches_the_server_exactly_once(
     assert _contacts_noted(demo_data_dir, note) == 0
     stored = page.evaluate(f"async () => ZakrilaOutbox.list(({OWNER})())")
     assert len(stored) == 1 and stored[0]["key"]
+    # A page that is not kept (the case list) shows the "no connection" page, which lists the
+    # kept pages and leads back to the outbox.
+    page.goto(f"{demo_server}/cases/")
+    expect(page.get_by_test_id("offline-page")).to_be_visible()
+    expect(page.locator("[data-offline-pages]")).to_contain_text(number)
+    page.get_by_role("link", name="Изходящи").click()
+    expect(entries).to_have_count(1)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "outbox-offline-phone.png"), full_page=True)
 

@@ -57,7 +57,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """``/sw.js``: served from the site's root so that it looks after every page; never cached
     by the browser's HTTP cache, so a new release is picked up on the next visit."""
     settings_for_worker = {
-        "precache": [static(path) for path in PRECACHED_STATIC] + [reverse("core:offline")],
+        "precache": [static(path) for path in PRECACHED_STATIC],
         "store": static("zakrila/outbox-store.js"),
         "offline": reverse("core:offline"),
         "outbox": reverse("core:outbox"),

@@ -28,7 +28,15 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(STATIC_CACHE)
-      .then((cache) => cache.addAll(CONFIG.precache))
+      .then((cache) =>
+        cache.addAll(CONFIG.precache).then(() =>
+          // The "no connection" page holds nobody's data: fetched as nobody, so that no
+          // sign-in step can answer in its place.
+          fetch(CONFIG.offline, { credentials: "omit", redirect: "error" })
+            .then((response) => (response.ok ? cache.put(CONFIG.offline, response) : undefined))
+            .catch(() => undefined)
+        )
+      )
       .then(() => self.skipWaiting())
   );
 });
