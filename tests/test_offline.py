@@ -315,3 +315,17 @@ def test_forms_without_the_header_are_answered_as_before(client, worker, case):
     client.force_login(worker)
     response = client.post(reverse("cases:contact_new", args=[case.pk]), _contact())
     assert response.status_code == 302 and response.url == case.get_absolute_url()
+
+
+def test_a_refusal_by_redirect_with_an_error_message_is_a_refusal(client, worker, case):
+    """Some views refuse with a message and a redirect (adding a goal to a plan)."""
+    from zakrila.cases.services import plan_create
+
+    plan = plan_create(actor=worker, case=case, starts_on=case.opened_on)
+    client.force_login(worker)
+    url = reverse("cases:plan_goal_add", args=[plan.pk])
+    answer = _answer(client.post(url, {"text": ""}, **OUTBOX))
+    assert answer["status"] == "refused" and answer["message"] == "Напишете целта."
+    assert (
+        _answer(client.post(url, {"text": "Детето ходи на училище"}, **OUTBOX))["status"] == "done"
+    )

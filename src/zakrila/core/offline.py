@@ -29,6 +29,7 @@ from html.parser import HTMLParser
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
@@ -166,8 +167,11 @@ def outbox_answer(
             _("The server did not take it this time; it stays in the outbox and is sent again."),
             code=503,
         )
-    said = _this_requests_messages(request, keep=keep_messages)
+    said, warned = _this_requests_messages(request, keep=keep_messages)
     status = response.status_code
+    if 300 <= status < 400 and warned:
+        # Refused by a redirect with an error message, as some views do.
+        return _answer("refused", " ".join(warned), code=422)
     if 300 <= status < 400:
         return _answer(
             "done",
@@ -178,7 +182,8 @@ def outbox_answer(
     if status in (200, 400, 409, 422):
         codes = _refusals.get() or []
         conflict = "stale" in codes
-        body = response.content.decode(response.charset or "utf-8", "replace")
+        streamed = getattr(response, "streaming", False)
+        body = "" if streamed else response.content.decode(response.charset or "utf-8", "replace")
         alerts = _alerts_in(body)
         message = " ".join(alerts or said) or _(
             "The server refused it: open it in its form, correct it and send it again."
@@ -210,17 +215,19 @@ def outbox_answer(
     )
 
 
-def _this_requests_messages(request: HttpRequest, *, keep: bool) -> list[str]:
-    """The messages the view added (e.g. "The contact is recorded."). A background send takes
-    them, so that they do not appear later on an unrelated page."""
+def _this_requests_messages(request: HttpRequest, *, keep: bool) -> tuple[list[str], list[str]]:
+    """The messages the view added (e.g. "The contact is recorded."), and those of them that
+    are errors. A background send takes them, so that they do not appear later on an
+    unrelated page."""
     storage = getattr(request, "_messages", None)
     queued = getattr(storage, "_queued_messages", None)
     if not queued:
-        return []
+        return [], []
     said = [str(message.message) for message in queued]
+    warned = [str(message.message) for message in queued if message.level >= messages.ERROR]
     if not keep:
         queued.clear()
-    return said
+    return said, warned
 
 
 def mark_repeated(request: HttpRequest) -> None:
