@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from zakrila.accounts.policy import (
     can_see_confidential,
@@ -216,7 +216,7 @@ def person_new(request: MemberRequest) -> HttpResponse:
     show_confidential = has_capability(request.user, "person.confidential", organisation_id)
     initial = {"unit": request.unit.pk} if request.unit else {}
     form = PersonForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         units=units,
         show_confidential=show_confidential,
         instance=Person(organisation_id=organisation_id),
@@ -432,6 +432,7 @@ def duplicate_compare(request: MemberRequest, first: int, second: int) -> HttpRe
         {
             "one": one,
             "other": other,
+            "pair": [one, other],
             "form": form,
             "show_confidential": can_see_confidential(request.user, one),
             "nav_active": "people",
@@ -468,6 +469,7 @@ def household_new(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def household_detail(request: MemberRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(
         households_visible_to(request.user).select_related("child"), pk=pk

@@ -161,6 +161,9 @@ def placement_detail(request: MemberRequest, pk: int) -> HttpResponse:
     )
     organisation_id = placement.organisation_id
     can_diary = has_capability(request.user, "placement.diary", organisation_id)
+    if request.method == "POST" and not can_diary:
+        # Only those who write the diary (and, among them, those who discharge) post here.
+        require(request.user, "placement.diary", organisation_id=organisation_id)
     diary_form = (
         DiaryForm(request.POST or None)
         if can_diary and request.POST.get("form") == "diary"
