@@ -171,3 +171,55 @@ def test_the_running_server_seals_what_its_pages_write(tmp_path):
     )
     assert verify.returncode == 0, verify.stderr
     assert "OK: 1 audit events" in verify.stdout
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_documented_app_role_writes_and_seals_but_cannot_rewrite_the_trail(db, org, capsys):
+    """The statements of ``zakrila audit privileges``, applied by the owning role: the
+    application role writes, seals and verifies the trail, and cannot empty or alter it."""
+    from django.core.management import call_command
+    from django.db import DatabaseError, transaction
+
+    from zakrila.audit.models import AuditAction, AuditEvent
+    from zakrila.audit.sealing import audit_seal
+    from zakrila.audit.services import audit_record, audit_verify
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE zakrila_test_owner NOLOGIN")
+        cursor.execute("CREATE ROLE zakrila_test_app NOLOGIN")
+        cursor.execute("GRANT zakrila_test_owner TO CURRENT_USER")
+        for table in ("audit_auditevent", "audit_auditchainhead"):
+            cursor.execute(f"ALTER TABLE {table} OWNER TO zakrila_test_owner")
+        call_command(
+            "audit", "privileges", "--app-role", "zakrila_test_app",
+            "--owner-role", "zakrila_test_owner",
+        )  # fmt: skip
+        statements = capsys.readouterr().out.splitlines()
+        cursor.execute("SET ROLE zakrila_test_owner")
+        for statement in statements:
+            if "ALL TABLES" in statement or "ALL SEQUENCES" in statement:
+                continue  # the other tables belong to the test database's superuser here
+            cursor.execute(statement)
+        cursor.execute("SET ROLE zakrila_test_app")
+        try:
+            audit_record(action=AuditAction.VIEW, organisation_id=org.pk, object_id=1)
+            assert audit_seal().sealed == 1
+            assert audit_verify() == []
+            refused = [
+                "TRUNCATE audit_auditevent",
+                "TRUNCATE audit_auditchainhead",
+                "DELETE FROM audit_auditevent",
+                "UPDATE audit_auditevent SET object_id = '2'",
+                "DELETE FROM audit_auditchainhead",
+                "ALTER TABLE audit_auditevent DISABLE TRIGGER USER",
+                "DROP TRIGGER audit_event_append_only ON audit_auditevent",
+            ]
+            for statement in refused:  # by the role's privileges, before any trigger
+                with (
+                    pytest.raises(DatabaseError, match="permission denied|must be owner"),
+                    transaction.atomic(),
+                ):
+                    cursor.execute(statement)
+        finally:
+            cursor.execute("RESET ROLE")
+    assert AuditEvent.objects.get().seq == 1

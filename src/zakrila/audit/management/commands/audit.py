@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zakrila.audit.checkpoints import audit_checkpoint
 from zakrila.audit.models import AuditEvent
+from zakrila.audit.privileges import app_role_statements
 from zakrila.audit.sealing import Sealer, audit_seal
 from zakrila.audit.verification import audit_verify
 
@@ -19,7 +20,8 @@ from zakrila.audit.verification import audit_verify
 class Command(BaseCommand):
     help = (
         "Work with the audit trail: 'seal' chains the events written since the last seal, "
-        "'checkpoint' writes each chain's head outside the database, 'verify' walks every chain."
+        "'checkpoint' writes each chain's head outside the database, 'verify' walks every chain, "
+        "'privileges' prints the GRANTs of a least-privileged application role."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -47,6 +49,13 @@ class Command(BaseCommand):
         checkpoint.add_argument(
             "--syslog", help="Also send to syslog: /dev/log or host:port (UDP)."
         )
+        privileges = sub.add_parser(
+            "privileges",
+            help="Print the GRANTs for a least-privileged application role (PostgreSQL); run "
+            "them as the owning role after every migration.",
+        )
+        privileges.add_argument("--app-role", required=True)
+        privileges.add_argument("--owner-role", help="The role that owns the schema.")
         verify = sub.add_parser("verify", help="Verify the hash chains of the audit trail.")
         verify.add_argument("--chain", help="Only this chain, e.g. org-1 or system.")
         verify.add_argument(
@@ -94,6 +103,12 @@ class Command(BaseCommand):
         for checkpoint in checkpoints:
             self.stdout.write(f"{checkpoint.chain}: number {checkpoint.seq}")
         self.stdout.write(f"Checkpoint of {len(checkpoints)} chain(s) written.")
+
+    def _privileges(self, options: dict[str, Any]) -> None:
+        for statement in app_role_statements(
+            options["app_role"], owner_role=options.get("owner_role")
+        ):
+            self.stdout.write(statement)
 
     def _verify(self, options: dict[str, Any]) -> None:
         problems = audit_verify(
