@@ -216,7 +216,7 @@ def test_the_documented_app_role_writes_and_seals_but_cannot_rewrite_the_trail(d
             ]
             for statement in refused:  # by the role's privileges, before any trigger
                 with (
-                    pytest.raises(DatabaseError, match="permission denied|must be owner"),
+                    pytest.raises(DatabaseError, match=r"permission denied|must be owner"),
                     transaction.atomic(),
                 ):
                     cursor.execute(statement)
