@@ -66,6 +66,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--redis", help="REDIS_URL for the server's cache (default: none)")
+    parser.add_argument(
+        "--external-sealer",
+        action="store_true",
+        help="seal in a separate 'zakrila audit seal --loop' instead of the server's workers "
+        "(its CPU is then not in the server's)",
+    )
     parser.add_argument("--seed", type=int, default=20261127)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
@@ -199,9 +205,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(
-    args: argparse.Namespace, url: str, data_dir: str, port: int
-) -> subprocess.Popen[bytes]:
+def server_env(args: argparse.Namespace, url: str, data_dir: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZAKRILA_", "DJANGO_"))}
     env.update(
         DATABASE_URL=url,
@@ -215,6 +219,14 @@ def start_server(
     )
     if args.redis:
         env["REDIS_URL"] = args.redis
+    if args.external_sealer:
+        env["ZAKRILA_AUDIT_SEAL_IN_SERVER"] = "0"
+    return env
+
+
+def start_server(
+    args: argparse.Namespace, env: dict[str, str], data_dir: str, port: int
+) -> subprocess.Popen[bytes]:
     log = open(Path(data_dir) / "server.log", "wb")  # noqa: SIM115  (closed with the process)
     server = subprocess.Popen(  # noqa: S603  (our own command, our own arguments)
         [sys.executable, "-m", "zakrila", "serve", "--bind", f"127.0.0.1:{port}",
@@ -541,7 +553,14 @@ def run(args: argparse.Namespace, url: str) -> None:
     connections.close_all()
     data_dir = tempfile.mkdtemp(prefix="zakrila-load-")
     port = free_port()
-    server = start_server(args, url, data_dir, port)
+    env = server_env(args, url, data_dir)
+    server = start_server(args, env, data_dir, port)
+    sealer = None
+    if args.external_sealer:
+        sealer = subprocess.Popen(
+            [sys.executable, "-m", "zakrila", "audit", "seal", "--loop"],
+            env=env, stdout=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
     print(f"server: zakrila serve, {args.workers} workers × {args.threads} threads, "
           f"127.0.0.1:{port}, {os.cpu_count()} cores")  # fmt: skip
     try:
@@ -549,6 +568,8 @@ def run(args: argparse.Namespace, url: str) -> None:
             drive(args, port, world, clients, url, server.pid)
     finally:
         stop_server(server)
+        if sealer is not None:
+            stop_server(sealer)
 
 
 if __name__ == "__main__":
