@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,6 +17,8 @@ from zakrila.audit.services import audit_record
 from zakrila.cases.models import Case, Task, TaskKind
 from zakrila.core.concurrency import lock_for_edit
 from zakrila.organisations.models import Unit
+from zakrila.people.models import Person
+from zakrila.placements.constraints import violated_constraint
 from zakrila.placements.models import (
     POLICE_PROTECTION_HOURS,
     Bed,
@@ -29,6 +31,60 @@ from zakrila.placements.models import (
 
 def _when(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+STAY_CONSTRAINTS = ("placement_person_one_bed_at_a_time", "placement_bed_one_child_at_a_time")
+
+
+def _refuse_overlapping_stays(*, person: Person, bed: Bed, admitted_at: dt.datetime) -> None:
+    """A child is never in two beds at once, and a bed holds one child: refuse a stay from
+    ``admitted_at`` (open-ended) that would share a moment with another of the child's stays or
+    with another stay in the bed, saying where the child is or since when the bed is taken."""
+    elsewhere = (
+        Placement.objects.filter(person=person)
+        .overlapping(admitted_at, None)
+        .select_related("unit", "bed")
+        .first()
+    )
+    if elsewhere is not None:
+        raise ValidationError(
+            _("%(name)s is already placed in %(unit)s (%(bed)s) since %(since)s: discharge them there first. A child is never in two beds at once.")
+            % {"name": person.display_name, "unit": elsewhere.unit.name, "bed": elsewhere.bed.label, "since": _when(elsewhere.admitted_at)},
+            code="child_overlap",
+        )  # fmt: skip
+    taken = Placement.objects.filter(bed=bed).overlapping(admitted_at, None).first()
+    if taken is not None:
+        raise ValidationError(
+            {
+                "bed": _("The bed is taken since %(since)s. Choose a free bed.")
+                % {"since": _when(taken.admitted_at)}
+            },
+            code="bed_taken",
+        )
+
+
+def _insert_stay(placement: Placement) -> None:
+    """Insert the stay. On PostgreSQL an admission committed meanwhile by another transaction
+    (another unit's lock, so the check above could not see it) makes the exclusion constraint
+    refuse the insert: give the same refusal the check gives, now that the other stay is
+    visible."""
+    try:
+        with transaction.atomic():  # a savepoint: the transaction stays usable after the error
+            placement.save()
+    except IntegrityError as error:
+        constraint = violated_constraint(error)
+        if constraint not in STAY_CONSTRAINTS:
+            raise
+        _refuse_overlapping_stays(
+            person=placement.person, bed=placement.bed, admitted_at=placement.admitted_at
+        )
+        # The other stay is not visible after all (it cannot happen under READ COMMITTED):
+        # the constraint's own message.
+        message = next(c for c in Placement._meta.constraints if c.name == constraint)
+        raise ValidationError(
+            message.get_violation_error_message(),
+            code="child_overlap" if constraint == STAY_CONSTRAINTS[0] else "bed_taken",
+        ) from error
 
 
 @transaction.atomic
@@ -74,27 +130,7 @@ def placement_admit(
             {"planned_end": _("The planned end is before the admission.")}, code="end_before"
         )
 
-    elsewhere = (
-        Placement.objects.filter(person=case.person)
-        .overlapping(admitted_at, None)
-        .select_related("unit", "bed")
-        .first()
-    )
-    if elsewhere is not None:
-        raise ValidationError(
-            _("%(name)s is already placed in %(unit)s (%(bed)s) since %(since)s: discharge them there first. A child is never in two beds at once.")
-            % {"name": case.person.display_name, "unit": elsewhere.unit.name, "bed": elsewhere.bed.label, "since": _when(elsewhere.admitted_at)},
-            code="child_overlap",
-        )  # fmt: skip
-    taken = Placement.objects.filter(bed=bed).overlapping(admitted_at, None).first()
-    if taken is not None:
-        raise ValidationError(
-            {
-                "bed": _("The bed is taken since %(since)s. Choose a free bed.")
-                % {"since": _when(taken.admitted_at)}
-            },
-            code="bed_taken",
-        )
+    _refuse_overlapping_stays(person=case.person, bed=bed, admitted_at=admitted_at)
     present = Placement.objects.filter(unit=unit).current(admitted_at).count()
     over_capacity = present >= unit.capacity
     if over_capacity:
@@ -120,7 +156,7 @@ def placement_admit(
         created_by=actor, updated_by=actor,
     )  # fmt: skip
     placement.full_clean()
-    placement.save()
+    _insert_stay(placement)
     audit_record(
         action=AuditAction.CREATE, actor=actor, obj=placement, person_id=case.person_id,
         details={"unit": unit.pk, "bed": bed.pk, "legal_basis": legal_basis, "case": case.pk},
@@ -148,6 +184,16 @@ def placement_discharge(
     if discharged_at > timezone.now() + dt.timedelta(hours=1):
         raise ValidationError(
             {"discharged_at": _("The discharge cannot be in the future.")}, code="future"
+        )
+    if discharged_at <= current.admitted_at:
+        raise ValidationError(
+            {
+                "discharged_at": _(
+                    "The discharge must be after the admission (%(admitted)s). Check the date and the hour."
+                )
+                % {"admitted": _when(current.admitted_at)}
+            },
+            code="discharge_before_admission",
         )
     current.discharged_at = discharged_at
     current.destination = destination
