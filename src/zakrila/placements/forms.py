@@ -50,7 +50,3 @@ class DischargeForm(forms.Form):
 class DiaryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DiaryKind.choices)
     text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

@@ -21,6 +21,42 @@ from zakrila.placements.models import Destination, LegalBasis, Placement
 
 POLICE_WARNING_HOURS = 12
 
+# The figures and the month calendar cover January 2000 (the Child Protection Act) up to the
+# end of next year; a month or a year outside, or not a month at all, means "now".
+FIRST_YEAR = 2000
+
+
+def month_from(text: str | None, *, today: dt.date) -> tuple[int, int]:
+    """The (year, month) of a ``YYYY-MM`` link parameter; this month for anything else."""
+    try:
+        year_text, month_text = (text or "").split("-")
+        year, month = int(year_text), int(month_text)
+    except ValueError:
+        return today.year, today.month
+    if not (FIRST_YEAR <= year <= today.year + 1 and 1 <= month <= 12):
+        return today.year, today.month
+    return year, month
+
+
+def year_from(text: str | None, *, today: dt.date) -> int:
+    """The year of the figures from a parameter; this year for anything else or a year with no
+    figures yet (before 2000, after this one)."""
+    try:
+        year = int(text or "")
+    except ValueError:
+        return today.year
+    return year if FIRST_YEAR <= year <= today.year else today.year
+
+
+def neighbour_months(year: int, month: int, *, today: dt.date) -> tuple[str | None, str | None]:
+    """The ``YYYY-MM`` of the month before and after, where the calendar still goes."""
+    previous = (year - (month == 1), (month - 2) % 12 + 1)
+    following = (year + (month == 12), month % 12 + 1)
+    return (
+        f"{previous[0]}-{previous[1]}" if previous[0] >= FIRST_YEAR else None,
+        f"{following[0]}-{following[1]}" if following[0] <= today.year + 1 else None,
+    )
+
 
 def local_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()

@@ -28,7 +28,14 @@ from zakrila.core.http import MemberRequest
 from zakrila.placements.excel import figures_workbook
 from zakrila.placements.forms import AdmitForm, DiaryForm, DischargeForm
 from zakrila.placements.models import Bed, Destination, Placement
-from zakrila.placements.queries import alerts_for, month_calendar, occupancy_for_year
+from zakrila.placements.queries import (
+    alerts_for,
+    month_calendar,
+    month_from,
+    neighbour_months,
+    occupancy_for_year,
+    year_from,
+)
 from zakrila.placements.services import diary_write, placement_admit, placement_discharge
 
 
@@ -60,11 +67,8 @@ def board(request: MemberRequest, pk: int) -> HttpResponse:
     )
     by_bed = {p.bed_id: p for p in current}
     beds = [(bed, by_bed.get(bed.pk)) for bed in unit.beds.filter(is_active=True).order_by("label")]
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        year, month = today.year, today.month
+    year, month = month_from(request.GET.get("month"), today=today)
+    previous_month, next_month = neighbour_months(year, month, today=today)
     calendar = month_calendar(unit, year, month)
     shown = {stay.pk for _bed, cells in calendar["rows"] for stay in cells if stay is not None}
     visible |= set(
@@ -100,8 +104,8 @@ def board(request: MemberRequest, pk: int) -> HttpResponse:
             ),
             "alerts": alerts,
             "calendar": calendar,
-            "previous_month": f"{year - (month == 1)}-{(month - 2) % 12 + 1}",
-            "next_month": f"{year + (month == 12)}-{month % 12 + 1}",
+            "previous_month": previous_month,
+            "next_month": next_month,
             "can_admit": has_capability(request.user, "placement.admit", unit.organisation_id),
             "nav_active": "placements",
         },
@@ -223,10 +227,7 @@ def placement_detail(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 def _year(request: MemberRequest) -> int:
-    try:
-        return max(2000, min(2100, int(request.GET.get("year", ""))))
-    except ValueError:
-        return timezone.localdate().year
+    return year_from(request.GET.get("year"), today=timezone.localdate())
 
 
 @login_required
