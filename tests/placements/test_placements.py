@@ -152,16 +152,17 @@ def test_police_protection_alerts_on_the_board_and_as_a_task(
 
 
 def test_a_stay_beyond_the_units_maximum_and_a_passed_planned_end_alert(
-    client, org, emergency, case_manager, carer
+    client, org, emergency, case_manager, carer, director
 ):
     case = open_case(org, emergency, case_manager)
     placement_admit(
-        actor=carer,
+        actor=director,
         case=case,
         bed=bed_of(emergency, "Легло 2"),
         legal_basis="administrative",
         admitted_at=night(40),
         planned_end=timezone.localdate() - dt.timedelta(days=10),
+        late_entry_reason="Пренесено от хартиения регистър",
     )
     client.force_login(carer)
     kinds = {

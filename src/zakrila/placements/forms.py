@@ -31,6 +31,11 @@ class AdmitForm(forms.Form):
         max_length=300,
         required=False,
     )
+    late_entry_reason = forms.CharField(
+        label=_("Reason for recording an admission older than a week (director only)"),
+        max_length=300,
+        required=False,
+    )
 
     def __init__(self, *args: Any, beds: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

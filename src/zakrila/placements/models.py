@@ -132,6 +132,12 @@ class Placement(TenantModel):
     over_capacity_reason = models.CharField(
         _("reason for admitting over capacity"), max_length=300, blank=True
     )
+    late_entry_reason = models.CharField(
+        _("reason for recording the admission late"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why an admission more than a week old is recorded only now (the director)."),
+    )
 
     objects = PlacementQuerySet.as_manager()
 

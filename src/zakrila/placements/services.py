@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import has_capability
@@ -17,7 +18,7 @@ from zakrila.audit.services import audit_record
 from zakrila.cases.models import Case, Task, TaskKind
 from zakrila.core.concurrency import lock_for_edit
 from zakrila.organisations.models import Unit
-from zakrila.people.models import Person
+from zakrila.people.models import BirthDatePrecision, Person
 from zakrila.placements.constraints import violated_constraint
 from zakrila.placements.models import (
     POLICE_PROTECTION_HOURS,
@@ -87,6 +88,75 @@ def _insert_stay(placement: Placement) -> None:
         ) from error
 
 
+# An admission is recorded the night it happens or within days (a weekend, a holiday); one
+# older than a week changes bed-days of months whose figures may be reported already.
+LATE_ENTRY_DAYS = 7
+# The time typed is the minute the child arrived, give or take a clock a little ahead.
+CLOCK_TOLERANCE = dt.timedelta(minutes=10)
+FIRST_YEAR = 2000  # nothing is recorded before the Child Protection Act (and the figures)
+
+
+def _check_admission_dates(
+    *,
+    person: Person,
+    admitted_at: dt.datetime,
+    planned_end: dt.date | None,
+    order_date: dt.date | None,
+) -> int:
+    """Refuse dates that cannot be true; return how many days late the admission is recorded
+    when that is more than ``LATE_ENTRY_DAYS`` (the director may still record it), else 0."""
+    now = timezone.now()
+    admitted_day = timezone.localtime(admitted_at).date()
+    if admitted_at > now + CLOCK_TOLERANCE:
+        raise ValidationError(
+            {"admitted_at": _("The admission cannot be in the future: it is %(now)s now.") % {"now": _when(now)}},
+            code="future",
+        )  # fmt: skip
+    if admitted_day.year < FIRST_YEAR:
+        raise ValidationError(
+            {"admitted_at": _("Admissions before %(year)s are not recorded: check the year.") % {"year": FIRST_YEAR}},
+            code="too_old",
+        )  # fmt: skip
+    if (
+        person.birth_date
+        and person.birth_date_precision == BirthDatePrecision.EXACT
+        and admitted_day < person.birth_date
+    ):
+        raise ValidationError(
+            {"admitted_at": _("The admission is before the child was born (%(born)s): check the date.")
+             % {"born": date_format(person.birth_date, "SHORT_DATE_FORMAT")}},
+            code="before_birth",
+        )  # fmt: skip
+    if planned_end is not None and planned_end < admitted_day:
+        raise ValidationError(
+            {"planned_end": _("The planned end is before the admission.")}, code="end_before"
+        )
+    if order_date is not None and order_date > timezone.localdate():
+        raise ValidationError(
+            {"order_date": _("The order date is in the future: check the date.")}, code="order_future"
+        )  # fmt: skip
+    late = (now - admitted_at).days
+    return late if late >= LATE_ENTRY_DAYS else 0
+
+
+def _require_override(
+    *,
+    actor: User,
+    organisation_id: int,
+    reason: str,
+    field: str,
+    refusal: str,
+    missing: str,
+    code: str,
+) -> None:
+    """Only the director may go past this rule, and only with a reason (which the caller
+    records on the placement and in the audit trail)."""
+    if not has_capability(actor, "placement.override", organisation_id):
+        raise ValidationError(refusal, code=code)
+    if not reason.strip():
+        raise ValidationError({field: missing}, code=f"{code}_reason")
+
+
 @transaction.atomic
 def placement_admit(
     *,
@@ -99,10 +169,13 @@ def placement_admit(
     order_number: str = "",
     order_date: dt.date | None = None,
     override_reason: str = "",
+    late_entry_reason: str = "",
 ) -> Placement:
     """Admit the child of a case into a bed. Refused when the child is already placed at that
-    time, when the bed is taken, or when the unit is full — unless the director overrides with
-    a reason, which the audit trail records."""
+    time, when the bed is taken, when a date cannot be true (in the future, before the child was
+    born, a planned end before the admission), and when the unit is full or the admission is
+    more than a week old — unless the director overrides with a reason (``override_reason``,
+    ``late_entry_reason``), which the audit trail records."""
     unit = Unit.objects.select_for_update().get(pk=bed.unit_id)  # one admission at a time per unit
     case = Case.objects.select_related("person").get(pk=case.pk)
     if case.organisation_id != unit.organisation_id:
@@ -117,43 +190,45 @@ def placement_admit(
         raise ValidationError({"bed": _("This bed is not in use.")}, code="bed_inactive")
     if not case.is_open:
         raise ValidationError(_("The case is closed: reopen it to record new work."), code="closed")
-    if admitted_at > timezone.now() + dt.timedelta(hours=1):
-        raise ValidationError(
-            {"admitted_at": _("The admission cannot be in the future.")}, code="future"
-        )
     if legal_basis == LegalBasis.POLICE and planned_end is None:
         planned_end = timezone.localtime(
             admitted_at + dt.timedelta(hours=POLICE_PROTECTION_HOURS)
         ).date()
-    if planned_end is not None and planned_end < timezone.localtime(admitted_at).date():
-        raise ValidationError(
-            {"planned_end": _("The planned end is before the admission.")}, code="end_before"
-        )
-
+    late = _check_admission_dates(
+        person=case.person, admitted_at=admitted_at, planned_end=planned_end, order_date=order_date
+    )
+    if late:
+        _require_override(
+            actor=actor, organisation_id=unit.organisation_id, reason=late_entry_reason,
+            field="late_entry_reason",
+            refusal=ngettext(
+                "The admission was more than %(days)s day ago: it changes bed-days and figures that may have been reported already. Only the director records it, with a reason.",
+                "The admission was more than %(days)s days ago: it changes bed-days and figures that may have been reported already. Only the director records it, with a reason.",
+                LATE_ENTRY_DAYS,
+            ) % {"days": LATE_ENTRY_DAYS},
+            missing=ngettext(
+                "The admission was more than %(days)s day ago: write why it is recorded only now.",
+                "The admission was more than %(days)s days ago: write why it is recorded only now.",
+                LATE_ENTRY_DAYS,
+            ) % {"days": LATE_ENTRY_DAYS},
+            code="late_entry",
+        )  # fmt: skip
     _refuse_overlapping_stays(person=case.person, bed=bed, admitted_at=admitted_at)
     present = Placement.objects.filter(unit=unit).current(admitted_at).count()
     over_capacity = present >= unit.capacity
     if over_capacity:
-        if not has_capability(actor, "placement.override", unit.organisation_id):
-            raise ValidationError(
-                _("%(unit)s is full: %(present)s children for %(capacity)s places. Only the director may admit over capacity, with a reason.")
-                % {"unit": unit.name, "present": present, "capacity": unit.capacity},
-                code="over_capacity",
-            )  # fmt: skip
-        if not override_reason.strip():
-            raise ValidationError(
-                {
-                    "override_reason": _(
-                        "The unit is full: write why the child is admitted over capacity."
-                    )
-                },
-                code="override_reason",
-            )
+        _require_override(
+            actor=actor, organisation_id=unit.organisation_id, reason=override_reason, field="override_reason",
+            refusal=_("%(unit)s is full: %(present)s children for %(capacity)s places. Only the director may admit over capacity, with a reason.")
+            % {"unit": unit.name, "present": present, "capacity": unit.capacity},
+            missing=_("The unit is full: write why the child is admitted over capacity."),
+            code="over_capacity",
+        )  # fmt: skip
     placement = Placement(
         organisation_id=unit.organisation_id, person=case.person, case=case, unit=unit, bed=bed,
         legal_basis=legal_basis, order_number=order_number, order_date=order_date, admitted_at=admitted_at,
         planned_end=planned_end, over_capacity_reason=override_reason if over_capacity else "",
-        created_by=actor, updated_by=actor,
+        late_entry_reason=late_entry_reason if late else "", created_by=actor, updated_by=actor,
     )  # fmt: skip
     placement.full_clean()
     _insert_stay(placement)
@@ -165,6 +240,11 @@ def placement_admit(
         audit_record(
             action=AuditAction.OVERRIDE, actor=actor, obj=placement, person_id=case.person_id,
             details={"rule": "capacity", "present": present, "capacity": unit.capacity, "reason": override_reason},
+        )  # fmt: skip
+    if late:
+        audit_record(
+            action=AuditAction.OVERRIDE, actor=actor, obj=placement, person_id=case.person_id,
+            details={"rule": "late_entry", "admitted_at": admitted_at.isoformat(), "days": late, "reason": late_entry_reason},
         )  # fmt: skip
     return placement
 
@@ -181,10 +261,11 @@ def placement_discharge(
     current: Placement = lock_for_edit(Placement, placement.pk, expected_version=expected_version)
     if current.discharged_at is not None:
         raise ValidationError(_("The child was already discharged."), code="discharged")
-    if discharged_at > timezone.now() + dt.timedelta(hours=1):
+    if discharged_at > timezone.now() + CLOCK_TOLERANCE:
         raise ValidationError(
-            {"discharged_at": _("The discharge cannot be in the future.")}, code="future"
-        )
+            {"discharged_at": _("The discharge cannot be in the future: it is %(now)s now.") % {"now": _when(timezone.now())}},
+            code="future",
+        )  # fmt: skip
     if discharged_at <= current.admitted_at:
         raise ValidationError(
             {
@@ -222,9 +303,16 @@ def diary_write(
     written_at: dt.datetime | None = None,
 ) -> DiaryEntry:
     """A carer's note. An incident becomes a task for the key worker at once, due today."""
+    written_at = written_at or timezone.now()
+    if written_at < placement.admitted_at or written_at > timezone.now() + CLOCK_TOLERANCE:
+        raise ValidationError(
+            _("A diary entry is written between the admission (%(admitted)s) and now.")
+            % {"admitted": _when(placement.admitted_at)},
+            code="diary_date",
+        )
     entry = DiaryEntry(
         organisation_id=placement.organisation_id, placement=placement, kind=kind, text=text,
-        written_at=written_at or timezone.now(), created_by=actor, updated_by=actor,
+        written_at=written_at, created_by=actor, updated_by=actor,
     )  # fmt: skip
     entry.full_clean()
     entry.save()

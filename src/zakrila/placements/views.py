@@ -145,6 +145,7 @@ def admit(request: MemberRequest, pk: int) -> HttpResponse:
                     actor=request.user, case=case, bed=data["bed"], legal_basis=data["legal_basis"],
                     admitted_at=data["admitted_at"], planned_end=data["planned_end"], order_number=data["order_number"],
                     order_date=data["order_date"], override_reason=data["override_reason"],
+                    late_entry_reason=data["late_entry_reason"],
                 )  # fmt: skip
             except ValidationError as error:
                 apply_errors(form, error)
