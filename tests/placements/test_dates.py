@@ -35,7 +35,7 @@ def _refusal(error: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str
 
 def _form(case, bed, when, **extra):
     return {
-        "case_number": case.number, "bed": bed.pk, "legal_basis": "administrative", "order_number": "",
+        "case": case.pk, "bed": bed.pk, "legal_basis": "administrative", "order_number": "",
         "order_date": "", "admitted_at": when.strftime("%d.%m.%Y %H:%M"), "planned_end": "",
         "override_reason": "", "late_entry_reason": "", **extra,
     }  # fmt: skip

@@ -26,7 +26,7 @@ def test_a_carer_admits_a_child_at_night_and_the_board_shows_it(
     client.force_login(carer)
     response = client.post(
         reverse("placements:admit", args=[emergency.pk]),
-        {"case_number": case.number, "bed": bed_of(emergency, "Легло 1").pk, "legal_basis": "administrative",
+        {"case": case.pk, "bed": bed_of(emergency, "Легло 1").pk, "legal_basis": "administrative",
          "order_number": "ЗД-17", "order_date": "", "admitted_at": night().strftime("%d.%m.%Y %H:%M"),
          "planned_end": "", "override_reason": ""},
     )  # fmt: skip
@@ -99,7 +99,7 @@ def test_over_capacity_is_refused_unless_the_director_overrides_with_a_reason(
             admitted_at=timezone.now(),
         )
     client.force_login(director)
-    data = {"case_number": third.number, "bed": bed_of(emergency, "Допълнително").pk, "legal_basis": "police",
+    data = {"case": third.pk, "bed": bed_of(emergency, "Допълнително").pk, "legal_basis": "police",
             "order_number": "", "order_date": "", "admitted_at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
             "planned_end": "", "override_reason": ""}  # fmt: skip
     response = client.post(reverse("placements:admit", args=[emergency.pk]), data)
@@ -200,7 +200,7 @@ def test_an_incident_in_the_diary_is_a_task_for_the_key_worker_today(
     )
 
 
-def test_discharge_to_the_family_frees_the_bed_and_refuses_impossible_times(
+def test_discharge_asks_for_confirmation_then_frees_the_bed_and_refuses_impossible_times(
     client, org, emergency, case_manager, carer
 ):
     placement = placement_admit(
@@ -211,32 +211,30 @@ def test_discharge_to_the_family_frees_the_bed_and_refuses_impossible_times(
         admitted_at=night(),
     )
     client.force_login(carer)
+    url = reverse("placements:discharge", args=[placement.pk])
+    assert url in client.get(placement.get_absolute_url()).content.decode()
     early = (night() - dt.timedelta(hours=5)).strftime("%d.%m.%Y %H:%M")
-    response = client.post(
-        placement.get_absolute_url(),
-        {
-            "form": "discharge",
-            "discharged_at": early,
-            "destination": "family",
-            "version": placement.version,
-        },
-    )
+    data = {"discharged_at": early, "destination": "family", "version": placement.version}
+    response = client.post(url, {**data, "confirmed": "yes"})
     assert response.status_code == 200
     assert "след приемането" in response.content.decode()
-    now = timezone.localtime().strftime("%d.%m.%Y %H:%M")
-    response = client.post(
-        placement.get_absolute_url(),
-        {
-            "form": "discharge",
-            "discharged_at": now,
-            "destination": "family",
-            "version": placement.version,
-        },
-    )
+
+    data["discharged_at"] = timezone.localtime().strftime("%d.%m.%Y %H:%M")
+    response = client.post(url, data)  # the first step only asks
+    assert response.status_code == 200 and response.context["confirming"]
+    page = response.content.decode()
+    assert "Да, изписване" in page and "собственото семейство" in page
+    placement.refresh_from_db()
+    assert placement.discharged_at is None
+
+    response = client.post(url, {**data, "confirmed": "yes"})
     assert response.status_code == 302
     placement.refresh_from_db()
     assert placement.destination == "family"
     assert client.get(reverse("placements:board", args=[emergency.pk])).context["present"] == 0
+    # Once discharged, the page says so instead of discharging twice.
+    assert client.post(url, {**data, "confirmed": "yes"}).status_code == 302
+    assert Placement.objects.get().version == placement.version
 
 
 def test_others_see_no_board_and_a_restricted_childs_name_is_hidden(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,9 +17,11 @@ from zakrila.accounts.policy import has_capability
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
 from zakrila.cases.models import Case, Task, TaskKind
+from zakrila.cases.services import case_open
 from zakrila.core.concurrency import lock_for_edit
 from zakrila.organisations.models import Unit
-from zakrila.people.models import BirthDatePrecision, Person
+from zakrila.people.models import BirthDatePrecision, IdentificationStatus, Person, Sex
+from zakrila.people.services import person_create
 from zakrila.placements.constraints import violated_constraint
 from zakrila.placements.models import (
     POLICE_PROTECTION_HOURS,
@@ -247,6 +250,68 @@ def placement_admit(
             details={"rule": "late_entry", "admitted_at": admitted_at.isoformat(), "days": late, "reason": late_entry_reason},
         )  # fmt: skip
     return placement
+
+
+def estimated_birth_date(on: dt.date, *, years: int, months: int = 0) -> dt.date:
+    """A birth date from an approximate age on a day. "About 12" is taken as the middle of the
+    thirteenth year (12 and a half years before); an age in months is taken as it is."""
+    if months or years == 0:
+        return on - relativedelta(years=years, months=months)
+    return on - relativedelta(years=years, months=6)
+
+
+@transaction.atomic
+def placement_admit_new_child(
+    *,
+    actor: User,
+    unit: Unit,
+    bed: Bed,
+    first_name: str = "",
+    last_name: str = "",
+    description: str = "",
+    sex: str = Sex.UNKNOWN,
+    age_years: int,
+    age_months: int = 0,
+    legal_basis: str,
+    admitted_at: dt.datetime,
+    planned_end: dt.date | None = None,
+    order_number: str = "",
+    order_date: dt.date | None = None,
+    override_reason: str = "",
+    late_entry_reason: str = "",
+) -> Placement:
+    """The night admission of a child nobody has registered yet. The staff member on duty
+    registers the child (a name, or a description, and an approximate age), opens an emergency
+    case in the unit with themselves as the key worker until the team assigns one, and admits
+    the child: all of it or nothing, each step audited by its own service."""
+    if bed.unit_id != unit.pk:
+        raise ValidationError({"bed": _("Choose a bed of this unit.")}, code="other_unit")
+    admitted_day = timezone.localtime(admitted_at).date()
+    named = bool(first_name or last_name)
+    person = person_create(
+        actor=actor,
+        organisation_id=unit.organisation_id,
+        data={
+            "first_name": first_name, "last_name": last_name, "description": description, "sex": sex,
+            "birth_date": estimated_birth_date(min(admitted_day, timezone.localdate()), years=age_years, months=age_months),
+            "birth_date_precision": BirthDatePrecision.ESTIMATED, "citizenship": "", "unit": unit,
+            "identification_status": IdentificationStatus.PARTIAL if named else IdentificationStatus.ANONYMOUS,
+        },
+    )  # fmt: skip
+    case = case_open(
+        actor=actor,
+        unit=unit,
+        person=person,
+        key_worker=actor,
+        without_referral_reason=_("Emergency admission on %(when)s, registered by the staff on duty.")
+        % {"when": _when(admitted_at)},
+        opened_on=min(admitted_day, timezone.localdate()),
+    )  # fmt: skip
+    return placement_admit(
+        actor=actor, case=case, bed=bed, legal_basis=legal_basis, admitted_at=admitted_at,
+        planned_end=planned_end, order_number=order_number, order_date=order_date,
+        override_reason=override_reason, late_entry_reason=late_entry_reason,
+    )  # fmt: skip
 
 
 @transaction.atomic
