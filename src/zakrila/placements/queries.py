@@ -29,6 +29,7 @@ from zakrila.organisations.models import Unit
 from zakrila.people.models import Person
 from zakrila.people.names import search_key
 from zakrila.people.queries import likely_duplicates, search_people
+from zakrila.placements import counts
 from zakrila.placements.models import Destination, LegalBasis, Placement
 
 POLICE_WARNING_HOURS = 12
@@ -189,8 +190,8 @@ def alerts_for(
                 Alert(
                     placement,
                     "long_stay",
-                    _("The stay is longer than the unit's %(days)s days.")
-                    % {"days": unit.max_stay_days},
+                    _("The stay is longer than the unit's %(days)s.")
+                    % {"days": counts.days(unit.max_stay_days)},
                 )
             )
     return alerts

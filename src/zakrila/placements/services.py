@@ -22,6 +22,7 @@ from zakrila.core.concurrency import lock_for_edit
 from zakrila.organisations.models import Unit
 from zakrila.people.models import BirthDatePrecision, IdentificationStatus, Person, Sex
 from zakrila.people.services import person_create
+from zakrila.placements import counts
 from zakrila.placements.constraints import violated_constraint
 from zakrila.placements.models import (
     POLICE_PROTECTION_HOURS,
@@ -222,8 +223,8 @@ def placement_admit(
     if over_capacity:
         _require_override(
             actor=actor, organisation_id=unit.organisation_id, reason=override_reason, field="override_reason",
-            refusal=_("%(unit)s is full: %(present)s children for %(capacity)s places. Only the director may admit over capacity, with a reason.")
-            % {"unit": unit.name, "present": present, "capacity": unit.capacity},
+            refusal=_("%(unit)s is full: %(occupancy)s. Only the director may admit over capacity, with a reason.")
+            % {"unit": unit.name, "occupancy": counts.occupancy(present, unit.capacity)},
             missing=_("The unit is full: write why the child is admitted over capacity."),
             code="over_capacity",
         )  # fmt: skip

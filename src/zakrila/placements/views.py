@@ -27,6 +27,7 @@ from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.organisations.models import Unit
 from zakrila.people.models import Person, Sex
+from zakrila.placements import counts
 from zakrila.placements.excel import figures_workbook
 from zakrila.placements.forms import AdmitForm, DiaryForm, DischargeForm, NewChildAdmitForm
 from zakrila.placements.models import Bed, Destination, Placement
@@ -91,6 +92,7 @@ def board(request: MemberRequest, pk: int) -> HttpResponse:
     alerts = [
         alert for alert in alerts_for(current, unit, now=now) if alert.placement.pk in visible
     ]
+    free = sum(1 for bed, placement in beds if placement is None and not bed.is_extra)
     audit_record(
         action=AuditAction.VIEW, actor=request.user, obj=unit, object_type="placements.board",
         details={"residents": len(current)},
@@ -103,7 +105,8 @@ def board(request: MemberRequest, pk: int) -> HttpResponse:
             "beds": beds,
             "visible": visible,
             "present": len(current),
-            "free": sum(1 for bed, placement in beds if placement is None and not bed.is_extra),
+            "free": free,
+            "summary": f"{counts.occupancy(len(current), unit.capacity)} · {counts.free_beds(free)}",
             "over_capacity": len(current) > unit.capacity,
             "planned": sorted(
                 (
