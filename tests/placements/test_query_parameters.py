@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.placements.conftest import bed_of, night, open_case
-from zakrila.placements.queries import FIRST_YEAR, month_from, year_from
+from zakrila.placements.queries import FIRST_YEAR, month_from, search_text, year_from
 from zakrila.placements.services import placement_admit
 
 # Random text, and text that looks almost right: the shapes a mangled link takes.
@@ -98,7 +98,9 @@ def pages(org, emergency, case_manager, carer):
         reverse("placements:figures", args=[emergency.pk]): ["year"],
         reverse("placements:figures_xlsx", args=[emergency.pk]): ["year"],
         reverse("placements:admit", args=[emergency.pk]): ["bed", "case", "q"],
+        reverse("placements:admit_new_child", args=[emergency.pk]): ["bed"],
         placement.get_absolute_url(): ["form"],
+        reverse("placements:discharge", args=[placement.pk]): ["confirmed"],
     }
 
 
@@ -114,3 +116,13 @@ def test_random_query_parameters_never_make_a_placements_page_fail(client, carer
         params = {name: data.draw(odd_text, label=name) for name in names}
         response = client.get(url, params)
         assert response.status_code in (200, 302), (url, params, response.status_code)
+    # The search box as htmx calls it.
+    admit = next(url for url in pages if url.endswith("/admit/"))
+    text = data.draw(odd_text, label="q (htmx)")
+    response = client.get(admit, {"q": text}, headers={"HX-Request": "true"})
+    assert response.status_code == 200, text
+
+
+def test_the_search_text_drops_control_and_format_characters():
+    assert search_text("  Ива\x00 \u202eНощна\u202c\t ") == "Ива Нощна"
+    assert search_text("x" * 300) == "x" * 100

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -288,6 +289,13 @@ def with_current_placements(cases: list[Case]) -> list[CaseChoice]:
         .select_related("unit", "bed")
     }
     return [CaseChoice(case, stays.get(case.person_id)) for case in cases]
+
+
+def search_text(typed: str) -> str:
+    """What is searched for: the typed text without control and format characters (a NUL
+    cannot even be stored in PostgreSQL's text), at most 100 characters."""
+    kept = "".join(char for char in typed if unicodedata.category(char) not in ("Cc", "Cf"))
+    return " ".join(kept.split())[:100]
 
 
 def searchable(text: str) -> bool:

@@ -41,6 +41,7 @@ from zakrila.placements.queries import (
     month_from,
     neighbour_months,
     occupancy_for_year,
+    search_text,
     searchable,
     with_current_placements,
     year_from,
@@ -183,7 +184,7 @@ def admit(request: MemberRequest, pk: int) -> HttpResponse:
     from the case page's "Admit"; a child nobody registered yet goes to ``admit_new_child``."""
     unit = get_visible_or_404(residential_units_visible_to(request.user), pk=pk)
     require(request.user, "placement.admit", organisation_id=unit.organisation_id)
-    text = request.GET.get("q", "").strip()[:100]
+    text = search_text(request.GET.get("q", ""))
     searched = searchable(text)
     if request.method == "GET" and getattr(request, "htmx", False):
         results = _case_choices(request, unit, text) if searched else []
