@@ -220,3 +220,20 @@ def test_estimated_birth_dates():
     assert estimated_birth_date(day, years=12) == dt.date(2014, 5, 27)
     assert estimated_birth_date(day, years=0, months=3) == dt.date(2026, 8, 27)
     assert estimated_birth_date(day, years=2, months=1) == dt.date(2024, 10, 27)
+
+
+def test_an_admission_sent_twice_admits_once(client, org, emergency, carer):
+    client.force_login(carer)
+    url = reverse("placements:admit_new_child", args=[emergency.pk])
+    form = client.get(url).content.decode()
+    key = form.split('name="submission_key" value="')[1].split('"')[0]
+    data = {"submission_key": key, "first_name": "Ива", "sex": "female", "age_years": "9",
+            "bed": bed_of(emergency, "Легло 1").pk, "legal_basis": "police",
+            "admitted_at": night(0).strftime("%d.%m.%Y %H:%M")}  # fmt: skip
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second.url == reverse("placements:board", args=[emergency.pk])
+    assert (Person.objects.count(), Case.objects.count(), Placement.objects.count()) == (1, 1, 1)
+    messages = [str(m) for m in second.wsgi_request._messages]
+    assert any("вече" in message for message in messages), messages

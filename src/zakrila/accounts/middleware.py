@@ -107,10 +107,14 @@ class CurrentMembershipMiddleware:
                 membership = memberships[0]
             request.membership = membership  # type: ignore[attr-defined]
             request.memberships = memberships  # type: ignore[attr-defined]
-            if membership is None:
-                if not user.is_superuser and not request.path.startswith(_OPEN_PREFIXES):
+            if membership is None and not request.path.startswith(_OPEN_PREFIXES):
+                # The system administrator without a membership works in the admin site; the
+                # pages of an organisation's work need a membership to know which one.
+                if not user.is_superuser:
                     return redirect("accounts:no_membership")
-            else:
+                if request.path != reverse("core:home"):
+                    return redirect("core:home")
+            if membership is not None:
                 request.unit = self._current_unit(request, membership)  # type: ignore[attr-defined]
         return self.get_response(request)
 

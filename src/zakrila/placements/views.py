@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -25,6 +26,8 @@ from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, audit_view
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
+from zakrila.core.models import Submission
+from zakrila.core.submissions import AlreadySubmitted, already_sent, key_of, submit_once
 from zakrila.organisations.models import Unit
 from zakrila.people.models import Person, Sex
 from zakrila.placements import counts
@@ -208,7 +211,13 @@ def admit(request: MemberRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         case = form.cleaned_data["case"]
         try:
-            placement_admit(actor=request.user, case=case, **form.admission_data())
+            submit_once(
+                request,
+                lambda: placement_admit(actor=request.user, case=case, **form.admission_data()),
+                then=reverse("placements:board", args=[unit.pk]),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -248,7 +257,11 @@ def admit_new_child(request: MemberRequest, pk: int) -> HttpResponse:
     duplicates: list[LikelyChild] = []
     if request.method == "POST" and form.is_valid():
         child = form.child_data()
-        if not form.cleaned_data["not_a_duplicate"]:
+        key = key_of(request)
+        sent_before = (
+            key is not None and Submission.objects.filter(user=request.user, key=key).exists()
+        )
+        if not form.cleaned_data["not_a_duplicate"] and not sent_before:  # a second click goes on
             duplicates = likely_children(
                 user=request.user, organisation_id=unit.organisation_id, first_name=child["first_name"],
                 last_name=child["last_name"], birth_date=estimated_birth_date(
@@ -257,9 +270,15 @@ def admit_new_child(request: MemberRequest, pk: int) -> HttpResponse:
             )  # fmt: skip
         if not duplicates:
             try:
-                placement = placement_admit_new_child(
-                    actor=request.user, unit=unit, **child, **form.admission_data()
+                placement = submit_once(
+                    request,
+                    lambda: placement_admit_new_child(
+                        actor=request.user, unit=unit, **child, **form.admission_data()
+                    ),
+                    then=reverse("placements:board", args=[unit.pk]),
                 )
+            except AlreadySubmitted as done:
+                return already_sent(request, done)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
