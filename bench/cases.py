@@ -944,8 +944,11 @@ MINIMAL_LIST = """<!doctype html><html lang="bg"><head><meta charset="utf-8"><ti
 <td>{{ c.risk_level }}</td><td>{{ c.key_worker__full_name }}</td><td>{{ c.opened_on|date:"SHORT_DATE_FORMAT" }}</td></tr>
 {% endfor %}</table></body></html>"""
 MINIMAL_CASE = """<!doctype html><html lang="bg"><head><meta charset="utf-8"><title>{{ case.number }}</title>
-</head><body><h1>{{ case.number }}</h1><p>{{ case.person__first_name }} {{ case.person__last_name }}</p><ol>
-{% for c in contacts %}<li>{{ c.occurred_at|date:"SHORT_DATETIME_FORMAT" }} {{ c.kind }} {{ c.duration_minutes }}
+</head><body><h1>{{ case.number }}</h1><p>{{ case.person__first_name }} {{ case.person__last_name }},
+{{ case.unit__name }}, {{ case.status }}, {{ case.risk_level }}, {{ case.key_worker__full_name }}</p>
+<ul>{% for t in team %}<li>{{ t.full_name }}</li>{% endfor %}</ul>
+{% for name, records in others %}<h2>{{ name }}</h2><ul>{% for r in records %}<li>{% for v in r.values %}{{ v }} {% endfor %}</li>{% endfor %}</ul>{% endfor %}
+<ol>{% for c in contacts %}<li>{{ c.occurred_at|date:"SHORT_DATETIME_FORMAT" }} {{ c.kind }} {{ c.duration_minutes }}
 {{ c.place }} {{ c.participants }}<p>{{ c.note }}</p></li>{% endfor %}</ol></body></html>"""
 
 
@@ -982,15 +985,39 @@ def baseline_urlconf() -> Any:
 
     @login_required
     def minimal_case(request: Any, pk: int) -> Any:
-        case = Case.objects.values("pk", "number", "person__first_name", "person__last_name").get(
-            pk=pk, organisation_id=request.membership.organisation_id
-        )
+        """The same records the case page shows (the case, its team, the newest 50 contacts and
+        every other kind of record of the case), one plain query each."""
+        from zakrila.cases.models import (
+            Assessment,
+            CaseDocument,
+            CaseStatusChange,
+            Closure,
+            FollowUp,
+            Review,
+            ServiceContract,
+            SupportPlan,
+            Task,
+        )  # fmt: skip
+
+        case = Case.objects.values(
+            "pk", "number", "person__first_name", "person__last_name", "unit__name", "status",
+            "risk_level", "key_worker__full_name",
+        ).get(pk=pk, organisation_id=request.membership.organisation_id)  # fmt: skip
+        team = Case.team.through.objects.filter(case_id=pk).values("user__full_name")
         contacts = (
             Contact.objects.filter(case_id=pk)
             .order_by("-occurred_at", "-id")
             .values("occurred_at", "kind", "duration_minutes", "place", "participants", "note")[:50]
         )
-        return HttpResponse(case_template.render({"case": case, "contacts": list(contacts)}))
+        others = [
+            (model._meta.verbose_name_plural, list(model.objects.filter(case_id=pk).values()))
+            for model in (
+                CaseStatusChange, Assessment, SupportPlan, Review, CaseDocument, ServiceContract,
+                FollowUp, Task, Closure,
+            )
+        ]  # fmt: skip
+        context = {"case": case, "team": list(team), "contacts": list(contacts), "others": others}
+        return HttpResponse(case_template.render(context))
 
     module = types.ModuleType("bench_urls")
     module.urlpatterns = [  # type: ignore[attr-defined]
