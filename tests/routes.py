@@ -441,3 +441,22 @@ NOT_WALKED: dict[str, str] = {
     "admin:*": "Django's admin site, for the system administrator only; tests/test_routes.py "
     "checks that no member of staff reaches it",
 }
+
+
+def _add_app_registries() -> None:
+    """Apps add their routes and record makers in ``tests/routes_<app>.py`` (``ROUTES``,
+    ``RECORDS`` and, where needed, ``NOT_WALKED``), merged here."""
+    import importlib
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.glob("routes_*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        for name in ("ROUTES", "RECORDS", "NOT_WALKED"):
+            extra = getattr(module, name, {})
+            table = globals()[name]
+            clash = set(extra) & set(table)
+            assert not clash, f"{path.name} redefines {sorted(clash)}"
+            table.update(extra)
+
+
+_add_app_registries()

@@ -42,6 +42,7 @@ from zakrila.cases.services import (
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
+from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 
 PAGE_SIZE = 50
 
@@ -56,9 +57,14 @@ def assessment_new(request: MemberRequest, pk: int) -> HttpResponse:
     form = AssessmentStartForm(request.POST or None, templates=templates)
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = assessment_start(
-                actor=request.user, case=case, template=form.cleaned_data["template"]
+            assessment = submit_once(
+                request,
+                lambda: assessment_start(
+                    actor=request.user, case=case, template=form.cleaned_data["template"]
+                ),
             )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -54,6 +54,7 @@ from zakrila.cases.services import (
 from zakrila.cases.timeline import CaseRecords, case_timeline
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
+from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 
 PAGE_SIZE = 50
 
@@ -119,7 +120,12 @@ def referral_new(request: MemberRequest, person_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            referral = referral_register(actor=request.user, person=person, **form.cleaned_data)
+            referral = submit_once(
+                request,
+                lambda: referral_register(actor=request.user, person=person, **form.cleaned_data),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -181,7 +187,11 @@ def case_new(request: MemberRequest, person_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            case = case_open(actor=request.user, person=person, **form.cleaned_data)
+            case = submit_once(
+                request, lambda: case_open(actor=request.user, person=person, **form.cleaned_data)
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -296,7 +306,14 @@ def contact_new(request: MemberRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            contact_record(actor=request.user, case=case, staff=data.pop("other_staff"), **data)
+            staff = data.pop("other_staff")
+            submit_once(
+                request,
+                lambda: contact_record(actor=request.user, case=case, staff=staff, **data),
+                then=case.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:

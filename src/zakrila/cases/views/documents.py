@@ -26,6 +26,7 @@ from zakrila.cases.services import (
 )
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
+from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 
 PAGE_SIZE = 50
 
@@ -38,7 +39,14 @@ def document_new(request: MemberRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            document_upload(actor=request.user, case=case, upload=data.pop("file"), **data)
+            upload = data.pop("file")
+            submit_once(
+                request,
+                lambda: document_upload(actor=request.user, case=case, upload=upload, **data),
+                then=case.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -48,6 +48,7 @@ from zakrila.cases.services import (
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
+from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 
 PAGE_SIZE = 50
 
@@ -58,7 +59,9 @@ def plan_new(request: MemberRequest, pk: int) -> HttpResponse:
     case = case_for(user=request.user, pk=pk)
     require(request.user, "case.assess", organisation_id=case.organisation_id)
     try:
-        plan = plan_create(actor=request.user, case=case)
+        plan = submit_once(request, lambda: plan_create(actor=request.user, case=case))
+    except AlreadySubmitted as done:
+        return already_sent(request, done)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -118,7 +121,13 @@ def plan_goal_add(request: MemberRequest, pk: int) -> HttpResponse:
     form = GoalForm(request.POST)
     if form.is_valid():
         try:
-            goal_add(actor=request.user, plan=plan, text=form.cleaned_data["text"])
+            submit_once(
+                request,
+                lambda: goal_add(actor=request.user, plan=plan, text=form.cleaned_data["text"]),
+                then=plan.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -148,7 +157,13 @@ def plan_activity_add(request: MemberRequest, pk: int) -> HttpResponse:
     form = ActivityForm(request.POST)
     if form.is_valid():
         try:
-            activity_add(actor=request.user, goal=goal, **form.cleaned_data)
+            submit_once(
+                request,
+                lambda: activity_add(actor=request.user, goal=goal, **form.cleaned_data),
+                then=goal.plan.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -193,10 +208,12 @@ def review_new(request: MemberRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST or None, plan=plan, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            review_record(
+            submit_once(request, lambda: review_record(
                 actor=request.user, plan=plan, held_on=form.cleaned_data["held_on"],
                 decision=form.cleaned_data["decision"], notes=form.cleaned_data["notes"], progress=form.progress(),
-            )  # fmt: skip
+            ), then=plan.case.get_absolute_url())  # fmt: skip
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -219,7 +236,13 @@ def contract_new(request: MemberRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contract_record(actor=request.user, case=case, **form.cleaned_data)
+            submit_once(
+                request,
+                lambda: contract_record(actor=request.user, case=case, **form.cleaned_data),
+                then=case.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -244,7 +267,13 @@ def annex_new(request: MemberRequest, pk: int) -> HttpResponse:
     form = AnnexForm(request.POST or None, initial={"signed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            annex_record(actor=request.user, contract=contract, **form.cleaned_data)
+            submit_once(
+                request,
+                lambda: annex_record(actor=request.user, contract=contract, **form.cleaned_data),
+                then=contract.case.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:

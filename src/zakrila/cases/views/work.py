@@ -41,6 +41,7 @@ from zakrila.cases.services import (
 )
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
+from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 
 PAGE_SIZE = 50
 
@@ -133,9 +134,13 @@ def task_new(request: MemberRequest, pk: int) -> HttpResponse:
         initial={"assignee": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():
-        task_create(
-            actor=request.user, case=case, organisation_id=case.organisation_id, **form.cleaned_data
-        )
+        try:
+            submit_once(request, lambda: task_create(
+                actor=request.user, case=case, organisation_id=case.organisation_id,
+                **form.cleaned_data,
+            ), then=case.get_absolute_url())  # fmt: skip
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         messages.success(request, _("The task is added."))
         return redirect(case)
     return render(
