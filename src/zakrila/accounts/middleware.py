@@ -26,7 +26,10 @@ SESSION_TOUCHED_AT = "zakrila_touched_at"
 SESSION_TOUCH_SECONDS = 60
 
 # Paths a signed-in user without a membership may still reach.
-_OPEN_PREFIXES = ("/healthz", "/static/", "/i18n/", "/accounts/", "/admin/")
+# The service worker, the web manifest and the "no connection" page carry no personal data
+# and must load whatever the state of the sign-in.
+_APP_SHELL = ("/sw.js", "/manifest.webmanifest", "/offline/")
+_OPEN_PREFIXES = ("/healthz", "/static/", "/i18n/", "/accounts/", "/admin/", *_APP_SHELL)
 
 
 class SessionLifetimeMiddleware:
@@ -72,7 +75,9 @@ class SessionLifetimeMiddleware:
 class TwoFactorMiddleware:
     """Sends a signed-in user who has not confirmed a one-time code to do so first."""
 
-    OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/i18n/", "/healthz")
+    OPEN_PREFIXES = (
+        "/accounts/2fa/", "/accounts/logout/", "/static/", "/i18n/", "/healthz", *_APP_SHELL
+    )  # fmt: skip
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
