@@ -430,8 +430,7 @@ def duplicate_compare(request: MemberRequest, first: int, second: int) -> HttpRe
         request,
         "people/duplicate_compare.html",
         {
-            "one": one,
-            "other": other,
+            "records": (one, other),
             "form": form,
             "show_confidential": can_see_confidential(request.user, one),
             "nav_active": "people",
