@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # The law's table (Art. 3 (1)), lower case.
 OFFICIAL_TABLE = {
@@ -72,8 +73,10 @@ def to_latin(text: str) -> str:
 
 
 # Informal spellings folded onto one, applied to lower-case Latin text without accents. The
-# order matters: "kh" must become "h" before a lone "c" is read as "ts".
+# order matters: "dj" must become "dzh" before "j" is read as "y", and "kh" must become "h"
+# before a lone "c" is read as "ts".
 _FOLDS = (
+    (re.compile(r"dj"), "dzh"),  # "Sapundjieva": the law's "dzh" for "дж", typed as "dj"
     (re.compile(r"kh"), "h"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"ck"), "k"),
@@ -111,3 +114,61 @@ def search_key(text: str) -> str:
 def name_tokens(text: str) -> list[str]:
     """The words of a search text, folded like the search key."""
     return search_key(text).split()
+
+
+def person_search_key(names: Iterable[str]) -> str:
+    """The search key of a person known by these names (their name first, then other names):
+    each folded, joined by " | "."""
+    return " | ".join(filter(None, (search_key(name) for name in names)))
+
+
+def key_words(key: str) -> set[str]:
+    """The distinct words of a search key: what the search index links a person to."""
+    return set(key.replace("|", " ").split())
+
+
+# --- Trigram similarity of words ---------------------------------------------------------------
+#
+# Search compares a typed word with the words of people's names by trigrams, as PostgreSQL's
+# pg_trgm does: a word is padded with two spaces before and one after, and its trigrams are the
+# three-letter pieces of that. The similarity of two words is the share of their trigrams they
+# have in common (shared / all distinct); pg_trgm's ``similarity()`` computes the same for
+# single words, so the embedded SQLite and PostgreSQL rank alike.
+
+
+def trigrams(word: str) -> frozenset[str]:
+    """The trigrams of one folded word, as pg_trgm makes them."""
+    padded = f"  {word} "
+    return frozenset(padded[index : index + 3] for index in range(len(padded) - 2))
+
+
+def trigram_similarity(one: str, other: str) -> float:
+    """pg_trgm's similarity of two words: shared trigrams over all distinct trigrams."""
+    mine, theirs = trigrams(one), trigrams(other)
+    shared = len(mine & theirs)
+    return shared / (len(mine) + len(theirs) - shared) if shared else 0.0
+
+
+# What a typed word scores against a word of a person's name. A whole word scores 1; a typed
+# word that begins a longer one ("Йорд" in "Йорданка") scores by how much of it was typed; any
+# other word by its trigram similarity, when that is at least WORD_SIMILARITY_THRESHOLD.
+PREFIX_BASE_SCORE = 0.6
+WORD_SIMILARITY_THRESHOLD = 0.3
+
+
+def word_score(token: str, word: str, *, token_trigrams: frozenset[str] | None = None) -> float:
+    """How well the typed word ``token`` matches the name word ``word`` (0 when it does not)."""
+    if word == token:
+        return 1.0
+    score = 0.0
+    if len(token) >= 2 and word.startswith(token):
+        score = PREFIX_BASE_SCORE + (1 - PREFIX_BASE_SCORE) * len(token) / len(word)
+    mine = token_trigrams if token_trigrams is not None else trigrams(token)
+    theirs = trigrams(word)
+    shared = len(mine & theirs)
+    if shared:
+        similarity = shared / (len(mine) + len(theirs) - shared)
+        if similarity >= WORD_SIMILARITY_THRESHOLD:
+            score = max(score, similarity)
+    # Only the word itself scores 1.
+    return min(score, 0.99)

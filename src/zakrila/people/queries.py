@@ -8,18 +8,22 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection, transaction
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 
-from zakrila.accounts.policy import people_visible_to
+from zakrila.accounts.policy import access_for, has_capability, people_visible_to
 from zakrila.people.models import Person
 from zakrila.people.names import name_tokens, search_key
+from zakrila.people.search import RANKED_WINDOW, match_words, plan, rank_people
 
 SEARCH_LIMIT = 20
-# pg_trgm's word similarity needed for a token to match a word in the search key. Lower than
-# the default 0.6 so that a typo or two in a name still matches.
-WORD_SIMILARITY_THRESHOLD = 0.45
+
+
+class SearchResults(list[Person]):
+    """The people found, best first. ``complete`` is False when more people carry the words
+    typed than search reads (only common names were typed, see ``people.search``): the page
+    then says that more people match and asks for more of the name, or the ЕГН."""
+
+    complete: bool = True
 
 
 def _as_personal_number(text: str) -> str | None:
@@ -27,73 +31,53 @@ def _as_personal_number(text: str) -> str | None:
     return compact if compact.isdigit() and len(compact) == 10 else None
 
 
-def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> list[Person]:
+def _searchable_organisations(user: Any) -> list[int]:
+    """The organisations whose people the user may look for (the policy still decides who is
+    shown: see search_people)."""
+    return [
+        organisation_id
+        for organisation_id in sorted(access_for(user).organisation_ids)
+        if has_capability(user, "person.view", organisation_id)
+    ]
+
+
+def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> SearchResults:
     """The people the user may see that match ``text``, best first.
 
     A 10-digit number matches the ЕГН / ЛНЧ exactly. Names match in either script, in any
-    order, with or without the middle name, partially (a prefix) and — on PostgreSQL, through
-    trigram word similarity on the folded search key — with a typo or two.
+    order, with or without the middle name, partially (the beginning of a word) and with a
+    typo or two, on PostgreSQL and on the embedded SQLite alike (``people.search``).
     """
     visible = people_visible_to(user)
     number = _as_personal_number(text)
     if number:
         # The exclusion lets SQLite use the partial unique index on the number.
-        return list(visible.exclude(personal_number="").filter(personal_number=number)[:limit])
+        return SearchResults(
+            visible.exclude(personal_number="").filter(personal_number=number)[:limit]
+        )
     tokens = name_tokens(text)
-    if not tokens:
-        return []
-    if connection.vendor == "postgresql":
-        return _search_postgresql(visible, tokens, limit)
-    return _search_simple(visible, tokens, limit)
-
-
-def _search_postgresql(visible: QuerySet[Person], tokens: list[str], limit: int) -> list[Person]:
-    condition = Q()
-    for token in tokens:
-        condition &= Q(search_key__trigram_word_similar=token)
-    score = sum(
-        (TrigramWordSimilarity(token, F("search_key")) for token in tokens),
-        start=Value(0.0, output_field=FloatField()),
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD]
+    organisation_ids = _searchable_organisations(user)
+    if not tokens or not organisation_ids:
+        return SearchResults()
+    matches = match_words(tokens)
+    if not all(matches):
+        return SearchResults()  # a typed word that no name resembles
+    the_plan = plan(matches)
+    window = max(RANKED_WINDOW, limit * 4)
+    while True:
+        ranked = rank_people(
+            the_plan, tokens=len(tokens), organisation_ids=organisation_ids, window=window
         )
-        rows: list[Person] = list(
-            visible.filter(condition)
-            .annotate(score=score)
-            .order_by("-score", "last_name_latin", "id")[:limit]
-        )
-    return rows
-
-
-def _search_simple(visible: QuerySet[Person], tokens: list[str], limit: int) -> list[Person]:
-    """The embedded database's search: every token is a part of the folded key (script, case,
-    informal spellings and partial names are found; typos are not)."""
-    condition = Q()
-    for token in tokens:
-        condition &= Q(search_key__contains=token)
-    candidates = list(visible.filter(condition).order_by("last_name_latin", "id")[: limit * 5])
-    candidates.sort(key=lambda person: -_score(person.search_key, tokens))
-    return candidates[:limit]
-
-
-def _score(key: str, tokens: list[str]) -> float:
-    """Whole words beat prefixes, prefixes beat parts of words."""
-    words = key.replace("|", " ").split()
-    total = 0.0
-    for token in tokens:
-        best = 0.0
-        for word in words:
-            if word == token:
-                best = 1.0
-                break
-            if word.startswith(token):
-                best = max(best, 0.8)
-            elif token in word:
-                best = max(best, 0.5)
-        total += best
-    return total
+        ids = [person_id for person_id, _score in ranked.people]
+        # The policy has the last word: only people the user may see (units, merged records).
+        found = visible.in_bulk(ids)
+        people = [found[person_id] for person_id in ids if person_id in found]
+        if len(people) >= limit or not ranked.more:
+            break
+        window *= 4
+    results = SearchResults(people[:limit])
+    results.complete = ranked.complete
+    return results
 
 
 # --- Duplicates --------------------------------------------------------------------------------
