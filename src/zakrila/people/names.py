@@ -15,6 +15,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from rapidfuzz.distance import OSA
+
 # The law's table (Art. 3 (1)), lower case.
 OFFICIAL_TABLE = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
@@ -149,11 +151,23 @@ def trigram_similarity(one: str, other: str) -> float:
     return shared / (len(mine) + len(theirs) - shared) if shared else 0.0
 
 
-# What a typed word scores against a word of a person's name. A whole word scores 1; a typed
-# word that begins a longer one ("Йорд" in "Йорданка") scores by how much of it was typed; any
-# other word by its trigram similarity, when that is at least WORD_SIMILARITY_THRESHOLD.
+# What a typed word scores against a word of a person's name (0 when it does not match):
+# - the word itself: 1;
+# - a word it begins ("Йорд" in "Йорданка"): by how much of it was typed, 0.6 to 0.99;
+# - a word with a trigram similarity of at least WORD_SIMILARITY_THRESHOLD: that similarity;
+# - a word one slip of the fingers away (a letter dropped, added, changed, or two swapped; two
+#   slips in a word of 7 letters or more): 1 − slips / length. Trigrams miss a swap in a short
+#   word ("Крика" and "Кирка" share two trigrams of ten); the edit distance does not.
+# Search first finds candidate words that share at least CANDIDATE_SIMILARITY of their trigrams
+# with the typed word (an index can find those), then scores them with this.
 PREFIX_BASE_SCORE = 0.6
 WORD_SIMILARITY_THRESHOLD = 0.3
+CANDIDATE_SIMILARITY = 0.15
+
+
+def allowed_slips(token: str, word: str) -> int:
+    longer = max(len(token), len(word))
+    return 0 if longer < 4 else 1 if longer < 7 else 2
 
 
 def word_score(token: str, word: str, *, token_trigrams: frozenset[str] | None = None) -> float:
@@ -170,5 +184,10 @@ def word_score(token: str, word: str, *, token_trigrams: frozenset[str] | None =
         similarity = shared / (len(mine) + len(theirs) - shared)
         if similarity >= WORD_SIMILARITY_THRESHOLD:
             score = max(score, similarity)
+    slips = allowed_slips(token, word)
+    if slips:
+        distance = OSA.distance(token, word, score_cutoff=slips)
+        if distance <= slips:
+            score = max(score, 1 - distance / max(len(token), len(word)))
     # Only the word itself scores 1.
     return min(score, 0.99)

@@ -64,18 +64,24 @@ def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> SearchR
         return SearchResults()  # a typed word that no name resembles
     the_plan = plan(matches)
     window = max(RANKED_WINDOW, limit * 4)
+    people: list[Person] = []
+    shown = 0
     while True:
         ranked = rank_people(
             the_plan, tokens=len(tokens), organisation_ids=organisation_ids, window=window
         )
         ids = [person_id for person_id, _score in ranked.people]
         # The policy has the last word: only people the user may see (units, merged records).
-        found = visible.in_bulk(ids)
-        people = [found[person_id] for person_id in ids if person_id in found]
+        # Read them a page at a time: usually the first page is all visible.
+        while len(people) < limit and shown < len(ids):
+            page = ids[shown : shown + limit - len(people)]
+            shown += len(page)
+            found = visible.in_bulk(page)
+            people += [found[person_id] for person_id in page if person_id in found]
         if len(people) >= limit or not ranked.more:
             break
         window *= 4
-    results = SearchResults(people[:limit])
+    results = SearchResults(people)
     results.complete = ranked.complete
     return results
 

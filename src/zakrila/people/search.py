@@ -26,15 +26,18 @@ from __future__ import annotations
 import bisect
 import json
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
-from zakrila.people.names import trigrams, word_score
+from zakrila.people.names import CANDIDATE_SIMILARITY, trigrams, word_score
 
-WORDS_PER_TOKEN = 30
+WORDS_PER_TOKEN = 20
+# A typed word's words that score this much less than its best word are left out.
+WEAKER_BY = 0.5
 CANDIDATE_BUDGET = 5000
 # Words that begin with a typed word, read from the index before scoring (PostgreSQL).
 PREFIX_WORDS = 1000
@@ -81,15 +84,31 @@ def _best(token: str, words: list[tuple[int, str, int]]) -> list[WordMatch]:
         if score > 0 and people > 0:
             scored.append(WordMatch(word_id, word, people, score))
     scored.sort(key=lambda match: (-match.score, -match.people, match.word))
+    if scored:
+        # Far weaker words than the best one are not what was meant ("silvia" for a typed
+        # "silvestar" that exists): they would only crowd the candidates.
+        floor = scored[0].score - WEAKER_BY
+        scored = [match for match in scored if match.score >= floor]
     return scored[:WORDS_PER_TOKEN]
 
 
-def _words_postgresql(tokens: Sequence[str]) -> list[list[tuple[int, str, int]]]:
+# For the word statement only (SET LOCAL, in its own transaction): the similarity "%" needs,
+# and the trigram index even where the word table is small enough that the planner, which
+# underestimates what a trigram comparison costs, would read it all (ten times slower).
+SET_WORD_SEARCH = (
+    f"SET LOCAL pg_trgm.similarity_threshold = {CANDIDATE_SIMILARITY}",
+    "SET LOCAL enable_seqscan = off",
+)
+
+
+def words_sql(tokens: Sequence[str]) -> tuple[str, list[Any]]:
+    """The PostgreSQL statement that finds the candidate words of each typed word (the
+    benchmark times it on its own too): (typed word's index, id, word, people)."""
     parts = []
     params: list[Any] = []
     for index, token in enumerate(tokens):
-        # pg_trgm's "%" uses its similarity threshold (0.3 unless set otherwise), the same as
-        # WORD_SIMILARITY_THRESHOLD; word_score then applies ours.
+        # pg_trgm's "%": a similarity of at least pg_trgm.similarity_threshold, which
+        # _words_postgresql sets to CANDIDATE_SIMILARITY; word_score then decides.
         parts.append("(SELECT %s, id, word, people FROM people_nameword WHERE word %% %s)")
         params += [index, token]
         if len(token) >= 2:
@@ -98,9 +117,15 @@ def _words_postgresql(tokens: Sequence[str]) -> list[list[tuple[int, str, int]]]
                 "ORDER BY word LIMIT %s)"
             )
             params += [index, _like_prefix(token), PREFIX_WORDS]
+    return " UNION ALL ".join(parts), params
+
+
+def _words_postgresql(tokens: Sequence[str]) -> list[list[tuple[int, str, int]]]:
     found: list[dict[int, tuple[int, str, int]]] = [{} for _ in tokens]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in SET_WORD_SEARCH:
+            cursor.execute(setting)
+        cursor.execute(*words_sql(tokens))
         for index, word_id, word, people in cursor.fetchall():
             found[index][word_id] = (word_id, word, people)
     return [list(words.values()) for words in found]
@@ -121,16 +146,25 @@ class _WordTable:
         self.version = version
         self.ids = [word_id for word_id, _word in rows]
         self.words = [word for _word_id, word in rows]
+        self.sizes = [len(trigrams(word)) for word in self.words]
         self.by_trigram: dict[str, list[int]] = {}
         for position, word in enumerate(self.words):
             for trigram in trigrams(word):
                 self.by_trigram.setdefault(trigram, []).append(position)
 
     def candidates(self, token: str) -> set[int]:
-        """Positions of the words that share a trigram with the token or begin with it."""
-        positions: set[int] = set()
-        for trigram in trigrams(token):
-            positions.update(self.by_trigram.get(trigram, ()))
+        """Positions of the words that PostgreSQL's trigram index would find for the token
+        (a similarity of at least CANDIDATE_SIMILARITY) or that begin with it."""
+        mine = trigrams(token)
+        shared: Counter[int] = Counter()
+        for trigram in mine:
+            shared.update(self.by_trigram.get(trigram, ()))
+        size = len(mine)
+        positions = {
+            position
+            for position, count in shared.items()
+            if count / (size + self.sizes[position] - count) >= CANDIDATE_SIMILARITY
+        }
         if len(token) >= 2:
             start = bisect.bisect_left(self.words, token)
             end = bisect.bisect_left(self.words, token + "\x7f")
@@ -259,12 +293,15 @@ others AS (
     JOIN other_words o ON o.word_id = l.word_id
     GROUP BY l.person_id, o.token
 )
-SELECT driver.person_id, driver.score + coalesce(sum(others.score), 0) AS score
-FROM driver LEFT JOIN others ON others.person_id = driver.person_id
-GROUP BY driver.person_id, driver.score
-HAVING count(others.token) = %s
-ORDER BY round((driver.score + coalesce(sum(others.score), 0))::numeric, 6) DESC,
-    driver.person_id DESC
+SELECT person_id, round(sum(score)::numeric, 6) AS total
+FROM (
+    SELECT person_id, score FROM driver
+    UNION ALL
+    SELECT person_id, score FROM others
+) hits
+GROUP BY person_id
+HAVING count(*) = %s
+ORDER BY total DESC, person_id DESC
 LIMIT %s
 """
 
@@ -288,7 +325,7 @@ def rank_sql(
         [match.word_id for _index, match in the_plan.others],
         [match.score for _index, match in the_plan.others],
         org_param,
-        tokens - 1,
+        tokens,
         limit,
     ]
     return sql, params
