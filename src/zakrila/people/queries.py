@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -13,17 +14,31 @@ from django.db.models import Q, QuerySet
 from zakrila.accounts.policy import access_for, has_capability, people_visible_to
 from zakrila.people.models import Person
 from zakrila.people.names import name_tokens, search_key
-from zakrila.people.search import RANKED_WINDOW, match_words, plan, rank_people
+from zakrila.people.search import (
+    RANKED_WINDOW,
+    Ranked,
+    exact_words,
+    match_words,
+    plan,
+    rank_exact,
+    rank_people,
+)
 
 SEARCH_LIMIT = 20
 
 
 class SearchResults(list[Person]):
-    """The people found, best first. ``complete`` is False when more people carry the words
-    typed than search reads (only common names were typed, see ``people.search``): the page
-    then says that more people match and asks for more of the name, or the ЕГН."""
+    """The people found, best first. ``complete`` is False when more people may match than
+    were shown or read (only common names were typed, see ``people.search``): the page then
+    says so and asks for more of the name, or the ЕГН."""
 
     complete: bool = True
+
+    @classmethod
+    def of(cls, people: list[Person], *, complete: bool) -> SearchResults:
+        results = cls(people)
+        results.complete = complete
+        return results
 
 
 def _as_personal_number(text: str) -> str | None:
@@ -62,28 +77,49 @@ def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> SearchR
     matches = match_words(tokens)
     if not all(matches):
         return SearchResults()  # a typed word that no name resembles
+    exact = exact_words(matches)
+    if exact is not None:
+        # Whole words typed: the newest people who carry them all score best, and there are
+        # often enough of them to stop there.
+        people, complete = _visible_ranked(
+            lambda window: rank_exact(exact, organisation_ids=organisation_ids, window=window),
+            visible,
+            limit,
+            first_window=limit,
+        )
+        if len(people) >= limit:
+            return SearchResults.of(people, complete=complete)
     the_plan = plan(matches)
-    window = max(RANKED_WINDOW, limit * 4)
+    people, complete = _visible_ranked(
+        lambda window: rank_people(
+            the_plan, tokens=len(tokens), organisation_ids=organisation_ids, window=window
+        ),
+        visible,
+        limit,
+        first_window=max(RANKED_WINDOW, limit * 4),
+    )
+    return SearchResults.of(people, complete=complete)
+
+
+def _visible_ranked(
+    ranker: Callable[[int], Ranked], visible: QuerySet[Person], limit: int, *, first_window: int
+) -> tuple[list[Person], bool]:
+    """The first ``limit`` ranked people the user may see: the policy has the last word (units,
+    merged records). Read a page at a time; usually the first page is all visible."""
+    window = first_window
     people: list[Person] = []
     shown = 0
     while True:
-        ranked = rank_people(
-            the_plan, tokens=len(tokens), organisation_ids=organisation_ids, window=window
-        )
+        ranked = ranker(window)
         ids = [person_id for person_id, _score in ranked.people]
-        # The policy has the last word: only people the user may see (units, merged records).
-        # Read them a page at a time: usually the first page is all visible.
         while len(people) < limit and shown < len(ids):
             page = ids[shown : shown + limit - len(people)]
             shown += len(page)
             found = visible.in_bulk(page)
             people += [found[person_id] for person_id in page if person_id in found]
         if len(people) >= limit or not ranked.more:
-            break
+            return people, ranked.complete
         window *= 4
-    results = SearchResults(people)
-    results.complete = ranked.complete
-    return results
 
 
 # --- Duplicates --------------------------------------------------------------------------------

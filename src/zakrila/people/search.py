@@ -36,9 +36,11 @@ from django.db import connection, transaction
 from zakrila.people.names import CANDIDATE_SIMILARITY, trigrams, word_score
 
 WORDS_PER_TOKEN = 20
-# A typed word's words that score this much less than its best word are left out.
+# A typed word's words that score this much less than its best word are left out; when the
+# typed word is itself a name word, the words more than one slip away are (0.75 and less).
 WEAKER_BY = 0.5
-CANDIDATE_BUDGET = 5000
+WEAKER_BY_EXACT = 0.2
+CANDIDATE_BUDGET = 3000
 # Words that begin with a typed word, read from the index before scoring (PostgreSQL).
 PREFIX_WORDS = 1000
 # Ranked people read before the visibility check; more only when too few of them are visible.
@@ -86,8 +88,9 @@ def _best(token: str, words: list[tuple[int, str, int]]) -> list[WordMatch]:
     scored.sort(key=lambda match: (-match.score, -match.people, match.word))
     if scored:
         # Far weaker words than the best one are not what was meant ("silvia" for a typed
-        # "silvestar" that exists): they would only crowd the candidates.
-        floor = scored[0].score - WEAKER_BY
+        # "silvestar"), least of all when the typed word is a name itself: they would only
+        # crowd the candidates.
+        floor = scored[0].score - (WEAKER_BY_EXACT if scored[0].score == 1.0 else WEAKER_BY)
         scored = [match for match in scored if match.score >= floor]
     return scored[:WORDS_PER_TOKEN]
 
@@ -221,6 +224,50 @@ def _words_in_memory(tokens: Sequence[str]) -> list[list[tuple[int, str, int]]]:
 
 
 # --- 2. People ---------------------------------------------------------------------------------
+
+
+def exact_words(matches: list[list[WordMatch]]) -> list[WordMatch] | None:
+    """The name word each typed word is exactly, rarest first — or None when a typed word is no
+    whole name word (a typo, a beginning)."""
+    exact = []
+    for words in matches:
+        match = next((word for word in words if word.score == 1.0), None)
+        if match is None:
+            return None
+        exact.append(match)
+    return sorted(exact, key=lambda match: match.people)
+
+
+def rank_exact(words: list[WordMatch], *, organisation_ids: list[int], window: int) -> Ranked:
+    """The fast path for whole words: the newest people who carry every word typed (the best
+    score there is), read through the rarest word's people, newest first, checking the other
+    words on each by the (person, word) key, and stopping at ``window`` of them — or at the
+    candidate budget, when few people carry all the words (then the full ranking follows)."""
+    if not organisation_ids:
+        return Ranked([], complete=True)
+    driver, others = words[0], words[1:]
+    orgs = ", ".join("%s" for _ in organisation_ids)
+    checks = "".join(
+        " AND EXISTS (SELECT 1 FROM people_personnameword o "
+        "WHERE o.person_id = d.person_id AND o.word_id = %s)"
+        for _ in others
+    )
+    # Only placeholders are put into the text; every value is a parameter.
+    sql = (
+        "SELECT d.person_id FROM (SELECT person_id FROM people_personnameword "  # noqa: S608
+        f"WHERE word_id = %s AND organisation_id IN ({orgs}) "
+        "ORDER BY person_id DESC LIMIT %s) d "
+        f"WHERE 1 = 1{checks} ORDER BY d.person_id DESC LIMIT %s"
+    )
+    reads = min(driver.people, CANDIDATE_BUDGET)
+    params = [driver.word_id, *organisation_ids, reads, *(w.word_id for w in others), window + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [int(row[0]) for row in cursor.fetchall()]
+    score = float(len(words))
+    # Complete when every carrier of the rarest word was looked at and the window not filled.
+    complete = reads == driver.people and len(ids) <= window
+    return Ranked([(person_id, score) for person_id in ids[:window]], complete, len(ids) > window)
 
 
 @dataclass
