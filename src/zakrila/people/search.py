@@ -69,16 +69,17 @@ class Ranked:
 # --- 1. Words ---------------------------------------------------------------------------------
 
 
-def match_words(tokens: Sequence[str]) -> list[list[WordMatch]]:
-    """For each typed word, the name words it may stand for, best first."""
+def match_words(tokens: Sequence[str], *, weaker: bool = False) -> list[list[WordMatch]]:
+    """For each typed word, the name words it may stand for, best first; with ``weaker``, also
+    those far weaker than the best (the duplicate check compares every one of them)."""
     if connection.vendor == "postgresql":
         found = _words_postgresql(tokens)
     else:
         found = _words_in_memory(tokens)
-    return [_best(token, words) for token, words in zip(tokens, found, strict=True)]
+    return [_best(token, words, weaker) for token, words in zip(tokens, found, strict=True)]
 
 
-def _best(token: str, words: list[tuple[int, str, int]]) -> list[WordMatch]:
+def _best(token: str, words: list[tuple[int, str, int]], weaker: bool) -> list[WordMatch]:
     mine = trigrams(token)
     scored = []
     for word_id, word, people in words:
@@ -86,6 +87,8 @@ def _best(token: str, words: list[tuple[int, str, int]]) -> list[WordMatch]:
         if score > 0 and people > 0:
             scored.append(WordMatch(word_id, word, people, score))
     scored.sort(key=lambda match: (-match.score, -match.people, match.word))
+    if weaker:
+        return scored
     if scored:
         # Far weaker words than the best one are not what was meant ("silvia" for a typed
         # "silvestar"), least of all when the typed word is a name itself: they would only
