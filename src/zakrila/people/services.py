@@ -187,8 +187,8 @@ def person_alias_add(
             code="not_in_use",
         )
     alias = PersonAlias(
-        organisation_id=person.organisation_id, person=person, first_name=first_name,
-        middle_name=middle_name, last_name=last_name, source=source,
+        organisation_id=person.organisation_id, person=person, first_name=first_name.strip(),
+        middle_name=middle_name.strip(), last_name=last_name.strip(), source=source.strip(),
         created_by=actor, updated_by=actor,
     )  # fmt: skip
     if not alias.full_name:
