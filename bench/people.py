@@ -593,41 +593,56 @@ class RawSearch:
         self.connection = psycopg.connect(url, autocommit=True)
         self.organisation_id = organisation_id
 
-    def prepare(self, text: str) -> Callable[[], Any]:
+    def prepare(self, text: str, limit: int = 20) -> Callable[[], Any]:
+        """The statements search_people runs for ``text``, in the same order (which path the
+        query takes is decided here, beforehand)."""
         from zakrila.people.names import name_tokens
         from zakrila.people.queries import _as_personal_number
         from zakrila.people.search import (
+            RANKED_WINDOW,
             SET_WORD_SEARCH,
+            exact_sql,
+            exact_words,
             match_words,
             plan,
+            rank_exact,
             rank_sql,
             words_sql,
         )
 
         number = _as_personal_number(text)
         cursor = self.connection.cursor()
-        org = self.organisation_id
+        orgs = [self.organisation_id]
+        person = "SELECT * FROM people_person WHERE id = ANY(%s) AND merged_into_id IS NULL"
         if number:
             return lambda: cursor.execute(
                 "SELECT * FROM people_person WHERE organisation_id = %s AND personal_number = %s "
-                "AND merged_into_id IS NULL LIMIT 20", [org, number]
+                "AND merged_into_id IS NULL LIMIT %s", [orgs[0], number, limit]
             ).fetchall()  # fmt: skip
         tokens = name_tokens(text)
         words = words_sql(tokens)
         matches = match_words(tokens)
-        ranking = rank_sql(plan(matches), len(tokens), [org], 100) if all(matches) else None
+        statements = []
+        if all(matches):
+            exact = exact_words(matches)
+            fast = (
+                exact is not None
+                and len(rank_exact(exact, organisation_ids=orgs, window=limit).people) >= limit
+            )
+            if exact is not None:
+                statements.append(exact_sql(exact, orgs, limit + 1))
+            if not fast:
+                window = max(RANKED_WINDOW, limit * 4) + 1
+                statements.append(rank_sql(plan(matches), len(tokens), orgs, window))
 
         def run() -> Any:
             with self.connection.transaction():
-                for setting in SET_WORD_SEARCH:
-                    cursor.execute(setting)
+                cursor.execute(*SET_WORD_SEARCH)
                 cursor.execute(*words).fetchall()
-            if ranking is None:
-                return []
-            ids = [row[0] for row in cursor.execute(*ranking).fetchall()[:20]]
-            return cursor.execute(
-                "SELECT * FROM people_person WHERE id = ANY(%s)", [ids]
-            ).fetchall()
+            ids: list[int] = []
+            for statement in statements:
+                ids = [row[0] for row in cursor.execute(*statement).fetchall()[:limit]]
+            return cursor.execute(person, [ids]).fetchall() if ids else []
 
         return run
 

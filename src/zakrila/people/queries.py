@@ -83,14 +83,17 @@ def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> SearchR
     if exact is not None:
         # Whole words typed: the newest people who carry them all score best, and there are
         # often enough of them to stop there.
-        people, complete = _visible_ranked(
-            lambda window: rank_exact(exact, organisation_ids=organisation_ids, window=window),
-            visible,
-            limit,
-            first_window=limit,
-        )
-        if len(people) >= limit:
-            return SearchResults.of(people, complete=complete)
+        first = rank_exact(exact, organisation_ids=organisation_ids, window=limit)
+        if len(first.people) >= limit:
+            people, complete = _visible_ranked(
+                lambda window: rank_exact(exact, organisation_ids=organisation_ids, window=window),
+                visible,
+                limit,
+                first_window=limit,
+                ranked=first,
+            )
+            if len(people) >= limit:
+                return SearchResults.of(people, complete=complete)
     the_plan = plan(matches)
     people, complete = _visible_ranked(
         lambda window: rank_people(
@@ -104,7 +107,12 @@ def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> SearchR
 
 
 def _visible_ranked(
-    ranker: Callable[[int], Ranked], visible: QuerySet[Person], limit: int, *, first_window: int
+    ranker: Callable[[int], Ranked],
+    visible: QuerySet[Person],
+    limit: int,
+    *,
+    first_window: int,
+    ranked: Ranked | None = None,
 ) -> tuple[list[Person], bool]:
     """The first ``limit`` ranked people the user may see: the policy has the last word (units,
     merged records). Read a page at a time; usually the first page is all visible."""
@@ -112,7 +120,7 @@ def _visible_ranked(
     people: list[Person] = []
     shown = 0
     while True:
-        ranked = ranker(window)
+        ranked = ranked or ranker(window)
         ids = [person_id for person_id, _score in ranked.people]
         while len(people) < limit and shown < len(ids):
             page = ids[shown : shown + limit - len(people)]
@@ -122,6 +130,7 @@ def _visible_ranked(
         if len(people) >= limit or not ranked.more:
             return people, ranked.complete
         window *= 4
+        ranked = None
 
 
 # --- Duplicates --------------------------------------------------------------------------------
