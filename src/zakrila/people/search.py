@@ -69,25 +69,26 @@ class Ranked:
 # --- 1. Words ---------------------------------------------------------------------------------
 
 
-def match_words(tokens: Sequence[str], *, weaker: bool = False) -> list[list[WordMatch]]:
-    """For each typed word, the name words it may stand for, best first; with ``weaker``, also
-    those far weaker than the best (the duplicate check compares every one of them)."""
+def match_words(tokens: Sequence[str], *, every: bool = False) -> list[list[WordMatch]]:
+    """For each typed word, the name words it may stand for, best first. With ``every``, every
+    candidate the trigram and beginning lookup found, even those that score nothing: the
+    duplicate check compares whole names, where two weak words can still make a likely pair."""
     if connection.vendor == "postgresql":
         found = _words_postgresql(tokens)
     else:
-        found = _words_in_memory(tokens)
-    return [_best(token, words, weaker) for token, words in zip(tokens, found, strict=True)]
+        found = _words_in_memory(tokens, every=every)
+    return [_best(token, words, every) for token, words in zip(tokens, found, strict=True)]
 
 
-def _best(token: str, words: list[tuple[int, str, int]], weaker: bool) -> list[WordMatch]:
+def _best(token: str, words: list[tuple[int, str, int]], every: bool) -> list[WordMatch]:
     mine = trigrams(token)
     scored = []
     for word_id, word, people in words:
         score = word_score(token, word, token_trigrams=mine)
-        if score > 0 and people > 0:
+        if (score > 0 or every) and people > 0:
             scored.append(WordMatch(word_id, word, people, score))
     scored.sort(key=lambda match: (-match.score, -match.people, match.word))
-    if weaker:
+    if every:
         return scored
     if scored:
         # Far weaker words than the best one are not what was meant ("silvia" for a typed
@@ -199,14 +200,20 @@ def _current_word_table() -> _WordTable:
     return table
 
 
-def _words_in_memory(tokens: Sequence[str]) -> list[list[tuple[int, str, int]]]:
+def _words_in_memory(
+    tokens: Sequence[str], *, every: bool = False
+) -> list[list[tuple[int, str, int]]]:
     table = _current_word_table()
     wanted: list[list[int]] = []
     for token in tokens:
+        candidates = table.candidates(token)
+        if every:
+            wanted.append([table.ids[position] for position in sorted(candidates)])
+            continue
         mine = trigrams(token)
         scored = [
             (word_score(token, table.words[position], token_trigrams=mine), position)
-            for position in table.candidates(token)
+            for position in candidates
         ]
         best = sorted((item for item in scored if item[0] > 0), reverse=True)
         # A margin over WORDS_PER_TOKEN: counts (read next) may drop a word.
