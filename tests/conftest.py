@@ -51,6 +51,40 @@ def outsider(other_org):
     )
 
 
+# --- Personas (as Healthchecks has alice, bob and charlie) -----------------------------------
+# The worker on the case, a colleague in the same organisation who is on no case's team, the
+# director, a worker of another organisation (``outsider``) and an anonymous visitor. The route
+# harness (tests/test_routes.py) walks every route with the same people, made by
+# tests/routes.py::build_world.
+
+
+@pytest.fixture
+def worker(case_manager):
+    """Alice: the case manager who carries the case (its key worker)."""
+    return case_manager
+
+
+@pytest.fixture
+def colleague(org, cop):
+    """Bob: a case manager of the same organisation, on no case's team."""
+    return member(org, Role.CASE_MANAGER, email="colleague@example.bg", full_name="Борис Колегов")
+
+
+@pytest.fixture
+def director(org):
+    """The director: approves, and sees restricted cases too."""
+    return member(
+        org, Role.DIRECTOR, email="director@example.bg", full_name="Десислава Директорова"
+    )
+
+
+@pytest.fixture
+def anonymous(client):
+    """A visitor who has not signed in."""
+    client.logout()
+    return client
+
+
 @pytest.fixture(scope="module")
 def _demo_for_module(django_db_setup, django_db_blocker):
     """The demo, built once for a test module inside a transaction that is rolled back at the

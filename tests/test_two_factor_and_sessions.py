@@ -207,3 +207,117 @@ def test_a_password_change_ends_the_other_sessions(case_manager):
     )
     assert office.get("/").status_code == 200
     assert tablet.get("/").status_code == 302
+
+
+# --- The second step cannot be bypassed -------------------------------------------------------
+
+
+def test_a_password_only_session_cannot_enrol_a_new_device_over_a_confirmed_one(
+    client, case_manager, two_factor_required
+):
+    """The attack: with only the password, a new session went from the verify page to the
+    set-up page, connected the attacker's app and was signed in, deleting the real one."""
+    _sign_in(client, case_manager.email)
+    real_device, _ = _set_up_authenticator(client, case_manager)
+    client.post(reverse("accounts:logout"))
+
+    attacker = Client()
+    _sign_in(attacker, case_manager.email)
+    assert attacker.get(reverse("accounts:2fa_verify")).status_code == 200
+    response = attacker.get(reverse("accounts:2fa_setup"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:2fa_verify"))
+    assert not TOTPDevice.objects.filter(user=case_manager, confirmed=False).exists()
+    # Even with an unconfirmed device planted in the database, posting its code does nothing.
+    planted = TOTPDevice.objects.create(user=case_manager, confirmed=False)
+    attacker.post(reverse("accounts:2fa_setup"), {"token": _code(planted), "next": "/"})
+    assert TOTPDevice.objects.filter(pk=real_device.pk, confirmed=True).exists()
+    planted.refresh_from_db()
+    assert not planted.confirmed
+    assert attacker.get("/").url.startswith(reverse("accounts:2fa_verify"))
+
+
+def _next_code(device: TOTPDevice, steps: int = 1) -> str:
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + steps * device.step
+    return f"{totp.token():06d}"
+
+
+def test_replacing_the_authenticator_needs_the_current_second_factor(
+    client, case_manager, two_factor_required
+):
+    _sign_in(client, case_manager.email)
+    old_device, codes = _set_up_authenticator(client, case_manager)
+    response = client.get(reverse("accounts:2fa_setup"))
+    assert response.status_code == 200
+    assert "current_token" in response.context["form"].fields
+    new_device = TOTPDevice.objects.get(user=case_manager, confirmed=False)
+
+    refused = client.post(reverse("accounts:2fa_setup"), {"token": _code(new_device)})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["current_token"]
+    assert TOTPDevice.objects.filter(pk=old_device.pk, confirmed=True).exists()
+
+    wrong = client.post(
+        reverse("accounts:2fa_setup"), {"current_token": "99999999", "token": _code(new_device)}
+    )
+    assert wrong.context["form"].errors["current_token"]
+
+    _let_time_pass(case_manager)
+    replaced = client.post(
+        reverse("accounts:2fa_setup"),
+        {"current_token": codes[1], "token": _code(new_device), "next": "/"},
+    )
+    assert replaced.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=old_device.pk).exists()
+    assert TOTPDevice.objects.get(pk=new_device.pk).confirmed
+
+
+def test_a_new_authenticator_is_told_to_the_user_at_the_next_sign_in(
+    client, case_manager, two_factor_required
+):
+    _sign_in(client, case_manager.email)
+    _, codes = _set_up_authenticator(client, case_manager)
+    # The first set-up tells nobody anything: there was nothing to replace.
+    client.post(reverse("accounts:logout"))
+    _sign_in(client, case_manager.email)
+    page = client.get(reverse("accounts:2fa_verify"))
+    assert "Ново приложение" not in page.content.decode()
+    _let_time_pass(case_manager)
+    client.post(reverse("accounts:2fa_verify"), {"token": codes[0]})
+    client.get(reverse("accounts:2fa_setup"))
+    new_device = TOTPDevice.objects.get(user=case_manager, confirmed=False)
+    _let_time_pass(case_manager)
+    client.post(
+        reverse("accounts:2fa_setup"), {"current_token": codes[1], "token": _code(new_device)}
+    )
+    client.post(reverse("accounts:logout"))
+
+    _sign_in(client, case_manager.email)
+    page = client.get(reverse("accounts:2fa_verify"))
+    assert "Ново приложение за удостоверяване" in page.content.decode()
+    # Said once, not on every sign-in.
+    client.post(reverse("accounts:logout"))
+    _sign_in(client, case_manager.email)
+    assert "Ново приложение" not in client.get(reverse("accounts:2fa_verify")).content.decode()
+
+
+def test_the_session_key_changes_when_the_second_step_succeeds(
+    client, case_manager, two_factor_required
+):
+    _sign_in(client, case_manager.email)
+    device, _ = _set_up_authenticator(client, case_manager)
+    client.post(reverse("accounts:logout"))
+    _sign_in(client, case_manager.email)
+    before = client.session.session_key
+    response = client.post(
+        reverse("accounts:2fa_verify"), {"token": _next_code(device), "next": "/"}
+    )
+    assert response.status_code == 302
+    after = client.session.session_key
+    assert after != before
+    # The session is still the user's tracked, signed-in session.
+    assert UserSession.objects.filter(user=case_manager, session_key=after).exists()
+    assert not UserSession.objects.filter(session_key=before).exists()
+    assert client.get("/").status_code == 200

@@ -62,7 +62,7 @@ def _contact(case, actor, note="Майката разказа за насили�
         "note": note,
         "is_confidential": True,
     }
-    return contact_record(actor=actor, case=case, data={**data, **extra})
+    return contact_record(actor=actor, case=case, **{**data, **extra})
 
 
 def test_an_accepted_referral_opens_a_numbered_case(client, case_manager, cop, child):
@@ -414,15 +414,15 @@ def test_a_long_file_shows_its_timeline_a_page_at_a_time_and_loses_no_entry(
     )
     client.force_login(case_manager)
 
-    shown, pages, before = [], [], None
+    shown, pages, after = [], [], None
     while True:
-        params = {"before": before} if before else {}
+        params = {"after": after} if after else {}
         page = client.get(case.get_absolute_url(), params).context["timeline"]
         pages.append(page)
         shown += [(entry["kind"], entry["item"].pk, entry["at"]) for entry in page.entries]
-        if page.before is None:
+        if page.after is None:
             break
-        before = page.before
+        after = page.after
     contacts = [pk for kind, pk, _at in shown if kind == "contact"]
     assert len(pages) == 3
     assert [len([e for e in p.entries if e["kind"] == "contact"]) for p in pages] == [
@@ -437,16 +437,19 @@ def test_a_long_file_shows_its_timeline_a_page_at_a_time_and_loses_no_entry(
 
     page = client.get(case.get_absolute_url()).content.decode()
     assert "разговор 119" in page and "разговор 069" not in page
-    assert f'hx-get="?before={pages[0].before}"' in page
+    assert f'hx-get="?after={pages[0].after}"' in page
     fragment = client.get(
-        case.get_absolute_url(), {"before": pages[0].before}, headers={"HX-Request": "true"}
+        case.get_absolute_url(), {"after": pages[0].after}, headers={"HX-Request": "true"}
     ).content.decode()
     assert "разговор 069" in fragment and "разговор 119" not in fragment
     assert "<html" not in fragment
-    assert client.get(case.get_absolute_url(), {"before": "нещо"}).status_code == 200
+    assert client.get(case.get_absolute_url(), {"after": "нещо"}).status_code == 200
+    # Ordered by time within a day too, not only by day.
+    moments = [entry["moment"] for page in pages for entry in page.entries]
+    assert moments == sorted(moments, reverse=True)
 
 
-def test_earlier_entries_from_another_organisations_contact_start_at_the_newest_and_show_nothing_of_it(
+def test_earlier_entries_from_another_organisations_contact_show_nothing_of_it(
     client, case, case_manager, other_org
 ):
     from tests.factories import UnitFactory
@@ -461,12 +464,15 @@ def test_earlier_entries_from_another_organisations_contact_start_at_the_newest_
     _contact(case, case_manager, note="наша бележка", is_confidential=False)
     client.force_login(case_manager)
 
-    response = client.get(case.get_absolute_url(), {"before": theirs.pk})
+    from zakrila.core.paging import position_token
+
+    their_position = position_token([theirs.occurred_at, theirs.pk])
+    response = client.get(case.get_absolute_url(), {"after": their_position})
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "наша бележка" in page and "чужда бележка" not in page
+    assert "чужда бележка" not in response.content.decode()
+    assert "наша бележка" in client.get(case.get_absolute_url()).content.decode()
     client.force_login(other_worker)  # and the other way round: our case stays a 404
-    assert client.get(case.get_absolute_url(), {"before": theirs.pk}).status_code == 404
+    assert client.get(case.get_absolute_url(), {"after": their_position}).status_code == 404
 
 
 def test_the_director_sees_who_opened_the_case(client, org, case, case_manager, director):
@@ -495,7 +501,9 @@ def test_support_needs_an_approved_assessment_unless_universally_accessible(
         actor=case_manager,
         unit=cop,
         person=child,
-        data={"source": "child_protection", "reason": "риск"},
+        source="child_protection",
+        reason="риск",
+        received_on=timezone.localdate(),
     )
     case = referral_decide(
         actor=case_manager,
@@ -573,9 +581,9 @@ def test_the_case_list_filters_pages_by_keyset_and_costs_the_same_queries(
     seen = [c.pk for c in first.context["cases"]] + [c.pk for c in second.context["cases"]]
     assert sorted(seen) == sorted(c.pk for c in made)
     assert second.context["next_after"] is None
-    assert {c.risk_level for c in client.get(url, {"risk": "high"}).context["cases"]} == {"high"}
+    assert {c.risk for c in client.get(url, {"risk": "high"}).context["cases"]} == {"висок"}
     assert {c.key_worker for c in client.get(url, {"worker": colleague.pk}).context["cases"]} == {
-        colleague
+        colleague.full_name
     }
     assert [c.pk for c in client.get(url, {"overdue": "on"}).context["cases"]] == [made[7].pk]
 
@@ -585,12 +593,19 @@ def test_the_case_list_filters_pages_by_keyset_and_costs_the_same_queries(
         return len(captured)
 
     assert queries({"risk": "high"}) == queries({})
-    for garbage in ("вчера_7", "2026-01-05", "2026-13-01_5", "2026-01-05_x", "_"):
+    from zakrila.core.paging import position_token
+
+    token = first.context["next_after"]
+    for garbage in (
+        "вчера_7", "2026-01-05", "_", token[:-3], token + "x", "\x00", "%00",
+        position_token(["2026-13-01", 5]), position_token(["2026-01-05", "x"]),
+        position_token(["2026-01-05", 10**30]), position_token(["2026-01-05"]),
+    ):  # fmt: skip
         page = client.get(url, {"after": garbage})  # a mangled link starts again at the newest
         assert page.status_code == 200
         assert [c.pk for c in page.context["cases"]] == [c.pk for c in first.context["cases"]]
-    huge = client.get(url, {"after": "2026-01-05_" + "9" * 30})  # no overflow: the cases until then
-    assert [c.opened_on for c in huge.context["cases"]] == [c.opened_on for c in made[9::-1]]
+    until = client.get(url, {"after": position_token(["2026-01-05", 2**60])})
+    assert [c.opened_on for c in until.context["cases"]] == [c.opened_on for c in made[9::-1]]
 
 
 def test_a_closed_case_is_read_only_until_reopened(client, case, case_manager, director):
@@ -609,3 +624,35 @@ def test_a_closed_case_is_read_only_until_reopened(client, case, case_manager, d
     assert "закрит" in response.content.decode()
     case.refresh_from_db()
     assert case.risk_level == "medium"
+
+
+def test_a_restricted_cases_referral_is_a_404_to_everyone_off_its_team(
+    client, org, cop, case_manager, child
+):
+    """The probe found the referral of a restricted case open to the DPO, the auditor and the
+    field worker (name, source, document number, reason, case number) while its case was a
+    404 to them."""
+    from zakrila.cases.services import referral_decide, referral_register
+
+    referral = referral_register(
+        actor=case_manager, unit=cop, person=child,
+        source="child_protection", document_number="ДСП-777",
+        document_date=dt.date(2026, 11, 1), reason="насилие в семейството",
+        received_on=dt.date(2026, 11, 2),
+    )  # fmt: skip
+    case = referral_decide(
+        actor=case_manager, referral=referral, decision="accepted", reason="",
+        redirected_to="", key_worker=case_manager, expected_version=referral.version,
+    )  # fmt: skip
+    case.is_restricted = True
+    case.save()
+    url = reverse("cases:referral", args=[referral.pk])
+    for role in (Role.DPO, Role.AUDITOR, Role.FIELD_WORKER, Role.CASE_MANAGER, Role.SPECIALIST):
+        someone = member(org, role, email=f"{role}@example.bg")
+        client.force_login(someone)
+        response = client.get(url)
+        assert response.status_code == 404, role
+        assert "ДСП-777" not in response.content.decode()
+    for user in (case_manager, member(org, Role.DIRECTOR, email="dir@example.bg")):
+        client.force_login(user)
+        assert client.get(url).status_code == 200

@@ -220,9 +220,10 @@ def test_a_task_of_a_restricted_case_is_not_shown_to_others(client, org, case, c
     )
     client.force_login(colleague)
     assert "Тайна задача" not in client.get(reverse("cases:my_work")).content.decode()
-    assert (
-        client.post(reverse("cases:task_done", args=[task.pk])).status_code == 302
-    )  # assigned to them
+    # Even assigned to them: a restricted case's work is its team's (a 404, nothing done).
+    assert client.post(reverse("cases:task_done", args=[task.pk])).status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None
 
 
 def test_the_reminders_job_runs_through_the_task_queue(case_manager, cop, org, monkeypatch):

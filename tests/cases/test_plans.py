@@ -40,12 +40,9 @@ def _plan_with_goal(case, actor, text="Мартин ходи редовно на
     activity_add(
         actor=actor,
         goal=goal,
-        data={
-            "what": "Среща с класния ръководител",
-            "who": "социален работник",
-            "frequency": "всяка седмица",
-            "due_on": None,
-        },
+        what="Среща с класния ръководител",
+        who="социален работник",
+        frequency="всяка седмица",
     )
     return plan
 
@@ -244,8 +241,9 @@ def test_a_second_worker_saving_a_stale_plan_is_refused_with_what_changed(
     client.force_login(case_manager)
     opened = client.get(plan.get_absolute_url()).context["form"]["version"].value()
     plan_update(
-        actor=colleague, plan=plan, data={"parent_goals": "Работа"}, expected_version=opened
-    )
+        actor=colleague, plan=plan, parent_view=plan.parent_view, parent_goals="Работа",
+        starts_on=plan.starts_on, review_on=plan.review_on, expected_version=opened,
+    )  # fmt: skip
     response = client.post(
         plan.get_absolute_url(),
         {

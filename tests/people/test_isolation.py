@@ -67,10 +67,10 @@ def test_an_outsider_gets_404_on_every_record_page(client, outsider, records, na
     url = reverse(f"people:{name}", kwargs=_kwargs(name, params, records))
     client.force_login(outsider)
     assert client.get(url).status_code in (404, 405)
-    assert (
-        client.post(url, {"reason": "x", "decision": "merge", "keep": records["pk"]}).status_code
-        == 404
-    )
+    # 405 for a page that takes no POST: the same answer for every id, so nothing is confirmed.
+    assert client.post(
+        url, {"reason": "x", "decision": "merge", "keep": records["pk"]}
+    ).status_code in (404, 405)
 
 
 @pytest.mark.parametrize(("name", "params"), ROUTES, ids=[name for name, _ in ROUTES])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -52,4 +54,28 @@ class OneTimeCodeForm(forms.Form):
         token = self.cleaned_data["token"].strip().replace(" ", "")
         if not token:
             raise forms.ValidationError(_("Type the code."))
+        return token
+
+
+class ReplaceAuthenticatorForm(OneTimeCodeForm):
+    """Connecting a new app to an account that has one: the current second factor first."""
+
+    field_order = ["current_token", "token"]
+
+    current_token = forms.CharField(
+        label=_("Code from your current app, or a recovery code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = _("Code from the new app")
+        self.fields["token"].widget.attrs.pop("autofocus", None)
+        self.fields["current_token"].widget.attrs["autofocus"] = True
+
+    def clean_current_token(self) -> str:
+        token = self.cleaned_data["current_token"].strip().replace(" ", "")
+        if not token:
+            raise forms.ValidationError(_("Type the code from your current app."))
         return token

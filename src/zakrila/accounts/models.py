@@ -250,3 +250,27 @@ _SYSTEMS = [
     ("Mac OS", "macOS"),
     ("Linux", "Linux"),
 ]
+
+
+class AccountNotice(models.Model):
+    """Something about their own account that a user must be told at their next sign-in, for
+    example that a new authenticator app was connected: if it was not them, they say so."""
+
+    class Kind(models.TextChoices):
+        NEW_AUTHENTICATOR = "new_authenticator", _("A new authenticator app was connected")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notices", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    shown_at = models.DateTimeField(_("shown at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account notice")
+        verbose_name_plural = _("account notices")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -175,6 +175,12 @@ def access_for(user: Any) -> Access:
     memberships = (
         Membership.objects.current().filter(user=user).prefetch_related("units").order_by("id")
     )
+    return access_from_memberships(user, memberships)
+
+
+def access_from_memberships(user: Any, memberships: Iterable[Membership]) -> Access:
+    """The access of these memberships (their units prefetched), cached on the user: the
+    middleware reads the memberships once per request and the policy reuses them."""
     reaches = []
     for membership in memberships:
         unit_ids = frozenset(unit.pk for unit in membership.units.all())
@@ -290,13 +296,64 @@ def cases_visible_to(user: Any) -> models.QuerySet[Any]:
 
 
 def referrals_visible_to(user: Any) -> models.QuerySet[Any]:
-    """Referrals to the units the user reaches, for the roles that work with cases."""
+    """Referrals to the units the user reaches, for the roles that work with cases; a referral
+    that opened a restricted case is seen only by those who see that case."""
     from zakrila.cases.models import Referral
 
     access = access_for(user)
     allowed = CAPABILITIES["case.view"]
     reaches = [r for r in access.reaches if r.roles & allowed]
-    return Referral.objects.filter(_unit_scope(Access(access.user_id, reaches=reaches), "unit_id"))
+    return Referral.objects.filter(
+        _unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
+    ).filter(models.Q(case__isnull=True) | models.Q(case__in=cases_visible_to(user)))
+
+
+# Everything that hangs off a case inherits the case's visibility, restriction included: the
+# path from each kind of record to its case.
+_CASE_PATHS: dict[str, str] = {
+    "cases.contact": "case",
+    "cases.assessment": "case",
+    "cases.supportplan": "case",
+    "cases.plangoal": "plan__case",
+    "cases.planactivity": "goal__plan__case",
+    "cases.planreview": "plan__case",
+    "cases.servicecontract": "case",
+    "cases.contractannex": "contract__case",
+    "cases.casedocument": "case",
+    "cases.closure": "case",
+    "cases.followup": "case",
+    "cases.casestatuschange": "case",
+}
+
+
+def register_case_path(label: str, path: str) -> None:
+    """Another app's record that hangs off a case (e.g. a programme enrolment) inherits the
+    case's visibility through ``case_records_visible_to``."""
+    _CASE_PATHS[label] = path
+
+
+def case_records_visible_to(user: Any, model: type[M]) -> models.QuerySet[M]:
+    """Records of ``model`` whose case the user may see (a restricted case: its team only)."""
+    path = _CASE_PATHS[model._meta.label_lower]
+    return model._default_manager.filter(**{f"{path}__in": cases_visible_to(user)})
+
+
+def tasks_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Tasks of a case the user may see; a task without a case, to the person it is for and to
+    the director."""
+    from zakrila.cases.models import Task
+
+    access = access_for(user)
+    allowed = CAPABILITIES["case.view"]
+    own = models.Q(pk__in=[])
+    for reach in access.reaches:
+        if not reach.roles & allowed:
+            continue
+        condition = models.Q(organisation_id=reach.organisation_id, case__isnull=True)
+        if Role.DIRECTOR not in reach.roles:
+            condition &= models.Q(assignee_id=access.user_id or 0)
+        own |= condition
+    return Task.objects.filter(own | models.Q(case__in=cases_visible_to(user)))
 
 
 def placements_visible_to(user: Any) -> models.QuerySet[Any]:

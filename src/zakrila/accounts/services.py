@@ -18,8 +18,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from zakrila.accounts.models import User, UserSession
+from zakrila.accounts.models import AccountNotice, User, UserSession
 from zakrila.accounts.sessions import session_end
+from zakrila.audit.context import current_origin
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
 
@@ -54,16 +55,38 @@ def totp_secret_for_typing(device: TOTPDevice) -> str:
 
 @transaction.atomic
 def totp_device_confirm(
-    *, request: HttpRequest, user: User, device: TOTPDevice, token: str
+    *, request: HttpRequest, user: User, device: TOTPDevice, token: str, current_token: str = ""
 ) -> list[str]:
-    """Confirm the authenticator with a first code; returns the new recovery codes."""
+    """Confirm the authenticator with a first code; returns the new recovery codes.
+
+    An account that already has a confirmed authenticator replaces it only with the current
+    second factor (a code from the current app or a recovery code), in a session that has
+    already passed the second step; the user is told at their next sign-in.
+    """
     if device.user_id != user.pk or device.confirmed:
         raise ValidationError(_("Start the set-up again."), code="stale_device")
+    replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if replacing:
+        if not getattr(user, "is_verified", lambda: False)():
+            raise ValidationError(
+                _("Confirm this sign-in with your current app first."), code="not_verified"
+            )
+        if not current_token or not _current_factor_ok(user, current_token):
+            raise ValidationError(
+                {
+                    "current_token": _(
+                        "This is not a valid code from your current app or a recovery code."
+                    )
+                },
+                code="wrong_current_code",
+            )
     if not device.verify_token(_digits(token)):
         raise ValidationError(
-            _(
-                "This code is not right. Check the time on your phone and type the 6 digits the app shows now."
-            ),
+            {
+                "token": _(
+                    "This code is not right. Check the time on your phone and type the 6 digits the app shows now."
+                )
+            },
             code="wrong_code",
         )
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
@@ -71,6 +94,13 @@ def totp_device_confirm(
     device.save(update_fields=["confirmed"])
     codes = recovery_codes_create(user=user)
     otp_login(request, device)
+    _rotate_session_key(request)
+    if replacing:
+        AccountNotice.objects.create(
+            user=user,
+            kind=AccountNotice.Kind.NEW_AUTHENTICATOR,
+            ip_address=current_origin().ip_address,
+        )
     audit_record(
         action=AuditAction.UPDATE,
         actor=user,
@@ -78,8 +108,39 @@ def totp_device_confirm(
         object_type="accounts.user",
         object_id=user.pk,
         changes={"second_factor": "changed"},
+        details={"replaced": replacing},
     )
     return codes
+
+
+def _current_factor_ok(user: User, token: str) -> bool:
+    """A code of the user's confirmed authenticator or one of their recovery codes (used up)."""
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True)) + list(
+        StaticDevice.objects.filter(user=user, confirmed=True)
+    )
+    for device in devices:
+        allowed, _data = device.verify_is_allowed()
+        if allowed and device.verify_token(token):
+            return True
+    return False
+
+
+def _rotate_session_key(request: HttpRequest) -> None:
+    """A new session key once the second step succeeds, so a key seen before it is worthless;
+    the signed-in session's record follows the new key."""
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    new_key = request.session.session_key
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+def account_notices_take(*, user: User) -> list[AccountNotice]:
+    """The notices the user has not been shown yet, marked as shown."""
+    notices = list(AccountNotice.objects.filter(user=user, shown_at__isnull=True))
+    if notices:
+        AccountNotice.objects.filter(pk__in=[n.pk for n in notices]).update(shown_at=timezone.now())
+    return notices
 
 
 @transaction.atomic
@@ -118,6 +179,7 @@ def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> Sec
         for device in devices:
             if device.verify_token(token):
                 otp_login(request, device)
+                _rotate_session_key(request)
                 audit_record(
                     action=AuditAction.LOGIN,
                     actor=user,

@@ -41,6 +41,7 @@ def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         from zakrila.accounts.sessions import session_record
 
         session_record(request=request, user=user)
+        _tell_account_notices(request, user)
     audit_record(
         action=AuditAction.LOGIN,
         actor=user,
@@ -48,6 +49,31 @@ def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         object_type="accounts.user",
         object_id=user.pk,
     )
+
+
+def _tell_account_notices(request: Any, user: Any) -> None:
+    """What happened to the account since the last sign-in, said once (e.g. a new app)."""
+    from django.contrib import messages
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+    from django.utils.translation import gettext as _
+
+    from zakrila.accounts.services import account_notices_take
+
+    for notice in account_notices_take(user=user):
+        messages.warning(
+            request,
+            _(
+                "A new authenticator app was connected to your account on %(when)s from the "
+                "address %(address)s. If it was not you, tell your director or administrator "
+                "at once."
+            )
+            % {
+                "when": date_format(localtime(notice.created_at), "SHORT_DATETIME_FORMAT"),
+                "address": notice.ip_address or "?",
+            },
+            fail_silently=True,
+        )
 
 
 @receiver(user_logged_out)

@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zakrila.accounts.forms import LoginForm, OneTimeCodeForm, UnitSwitchForm
+from zakrila.accounts.forms import (
+    LoginForm,
+    OneTimeCodeForm,
+    ReplaceAuthenticatorForm,
+    UnitSwitchForm,
+)
 from zakrila.accounts.middleware import SESSION_ORGANISATION, SESSION_UNIT
 from zakrila.accounts.models import UserSession
 from zakrila.accounts.policy import units_visible_to
@@ -30,6 +35,7 @@ from zakrila.accounts.services import (
     totp_secret_for_typing,
 )
 from zakrila.accounts.sessions import sessions_end_for_user
+from zakrila.core.forms import apply_errors
 from zakrila.core.http import AuthenticatedRequest
 
 
@@ -131,18 +137,32 @@ def _safe_next(request: HttpRequest) -> str:
 
 @login_required
 def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
-    """Connect an authenticator app: scan the QR code, type the first code."""
+    """Connect an authenticator app: scan the QR code, type the first code.
+
+    An account that already has an app reaches this page only from a session that passed the
+    second step, and replacing the app asks for the current app's code (or a recovery code).
+    """
     user = request.user
+    replacing = user_has_device(user, confirmed=True)
+    if replacing and not user.is_verified():
+        return redirect(
+            f"{reverse('accounts:2fa_verify')}?{urlencode({'next': _safe_next(request)})}"
+        )
+    form_class = ReplaceAuthenticatorForm if replacing else OneTimeCodeForm
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if request.method == "POST" and device is not None:
-        form = OneTimeCodeForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
             try:
                 codes = totp_device_confirm(
-                    request=request, user=user, device=device, token=form.cleaned_data["token"]
+                    request=request,
+                    user=user,
+                    device=device,
+                    token=form.cleaned_data["token"],
+                    current_token=form.cleaned_data.get("current_token", ""),
                 )
             except ValidationError as error:
-                form.add_error("token", error)
+                apply_errors(form, error)
             else:
                 request.session[SESSION_NEW_RECOVERY_CODES] = codes
                 return redirect(
@@ -151,7 +171,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     else:
         if device is None:
             device = totp_device_start(user=user)
-        form = OneTimeCodeForm()
+        form = form_class()
     return render(
         request,
         "accounts/2fa_setup.html",
@@ -160,7 +180,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
             "qr": totp_qr_data_uri(device),
             "secret": totp_secret_for_typing(device),
             "next": _safe_next(request),
-            "has_confirmed_device": user_has_device(user),
+            "has_confirmed_device": replacing,
         },
     )
 

@@ -90,14 +90,12 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
             actor=manager,
             unit=unit,
             person=child,
-            data={
-                "source": source,
-                "document_number": f"ДСП-{received.year}-{1000 + index}",
-                "document_date": received - dt.timedelta(days=3),
-                "reason": "Риск от изоставяне; нужда от подкрепа на родителите.",
-                "household": household,
-                "received_on": received,
-            },
+            source=source,
+            document_number=f"ДСП-{received.year}-{1000 + index}",
+            document_date=received - dt.timedelta(days=3),
+            reason="Риск от изоставяне; нужда от подкрепа на родителите.",
+            household=household,
+            received_on=received,
         )
         if index % 10 == 9:
             continue  # waiting for a decision: the list shows it
@@ -148,22 +146,20 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
             contact_record(
                 actor=manager,
                 case=case,
-                data={
-                    "kind": rng.choice(
-                        [
-                            ContactKind.SOCIAL,
-                            ContactKind.HOME_VISIT,
-                            ContactKind.PHONE,
-                            ContactKind.PSYCHOLOGICAL,
-                        ]
-                    ),
-                    "occurred_at": occurred_at,
-                    "duration_minutes": rng.choice([15, 30, 45, 60, 90]),
-                    "participants": "майката и детето",
-                    "place": rng.choice(["ЦОП", "в дома", "по телефона"]),
-                    "note": rng.choice(NOTES),
-                    "is_confidential": True,
-                },
+                kind=rng.choice(
+                    [
+                        ContactKind.SOCIAL,
+                        ContactKind.HOME_VISIT,
+                        ContactKind.PHONE,
+                        ContactKind.PSYCHOLOGICAL,
+                    ]
+                ),
+                occurred_at=occurred_at,
+                duration_minutes=rng.choice([15, 30, 45, 60, 90]),
+                participants="майката и детето",
+                place=rng.choice(["ЦОП", "в дома", "по телефона"]),
+                note=rng.choice(NOTES),
+                is_confidential=True,
             )
         if stage == 4:
             closure = closure_request(
@@ -235,8 +231,8 @@ def _demo_plan(case: Case, manager: User, director: User) -> None:
     plan = plan_create(actor=manager, case=case, starts_on=case.opened_on + dt.timedelta(days=30))
     plan = plan_update(
         actor=manager, plan=plan,
-        data={"parent_view": "„Искам детето да остане с мен; трудно ми е с парите и с училището.“",
-              "parent_goals": "Работа и по-добро жилище."},
+        parent_view="„Искам детето да остане с мен; трудно ми е с парите и с училището.“",
+        parent_goals="Работа и по-добро жилище.", starts_on=plan.starts_on, review_on=plan.review_on,
         expected_version=plan.version,
     )  # fmt: skip
     for text, what, who, frequency in GOALS[: 2 + case.pk % 2]:
@@ -244,6 +240,8 @@ def _demo_plan(case: Case, manager: User, director: User) -> None:
         activity_add(
             actor=manager,
             goal=goal,
-            data={"what": what, "who": who, "frequency": frequency, "due_on": None},
+            what=what,
+            who=who,
+            frequency=frequency,
         )
     plan_approve(actor=director, plan=plan)

@@ -5,10 +5,9 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from zakrila.accounts.models import Membership, User
+from zakrila.accounts.models import User
 from zakrila.cases.models import (
     AnswerType,
     Assessment,
@@ -34,12 +33,6 @@ from zakrila.people.forms import DATE_WIDGET
 DATETIME_WIDGET = forms.DateTimeInput(
     format="%d.%m.%Y %H:%M", attrs={"placeholder": "дд.мм.гггг чч:мм", "inputmode": "numeric"}
 )
-
-
-def staff_of(organisation_id: int) -> QuerySet[User]:
-    """The people who work in the organisation now (for key worker, team and contact staff)."""
-    members = Membership.objects.current().filter(organisation_id=organisation_id).values("user_id")
-    return User.objects.filter(pk__in=members, is_active=True).order_by("full_name", "email")
 
 
 class StaffChoiceField(forms.ModelChoiceField):

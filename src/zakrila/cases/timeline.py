@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from zakrila.cases.models import Case, CaseDocument, Contact, Review, SupportPlan
+from zakrila.core.paging import keyset_page
 
 TIMELINE_PAGE = 50
 
@@ -42,39 +43,33 @@ class CaseRecords:
 @dataclass(frozen=True)
 class TimelinePage:
     entries: list[dict[str, Any]]
-    before: int | None  # the contact to continue from, when there are earlier entries
+    after: str | None  # where "Earlier entries" continues, when there are earlier entries
 
 
 def case_timeline(
-    case: Case, *, before: int | None = None, records: CaseRecords | None = None
+    case: Case, *, after: str | None = None, records: CaseRecords | None = None
 ) -> TimelinePage:
-    """One page of the case's timeline: the contacts older than the contact ``before`` (all
-    contacts when None), at most ``TIMELINE_PAGE``, and the other entries of those days."""
-    contacts = Contact.objects.filter(case=case).order_by("-occurred_at", "-id")
-    newest: dt.date | None = None  # entries on or after this day were on an earlier page
-    if before is not None:
-        start = Contact.objects.filter(case=case, pk=before).values_list("occurred_at", flat=True)
-        occurred = start.first()
-        if occurred is not None:
-            contacts = contacts.filter(occurred_at__lte=occurred).exclude(
-                occurred_at=occurred, id__gte=before
-            )
-            newest = _day(occurred)
-    page = list(contacts.prefetch_related("staff")[: TIMELINE_PAGE + 1])
-    more = len(page) > TIMELINE_PAGE
-    page = page[:TIMELINE_PAGE]
-    oldest = _day(page[-1].occurred_at) if more else None  # earlier days wait for a later page
+    """One page of the case's timeline: the contacts after the position ``after`` (newest
+    first; from the newest when None), at most ``TIMELINE_PAGE``, and the other entries of those
+    days, ordered by time within a day."""
+    contacts = Contact.objects.filter(case=case).prefetch_related("staff")
+    page = keyset_page(contacts, order=("-occurred_at", "-id"), after=after, size=TIMELINE_PAGE)
+    # Entries on or after the day of the position were on an earlier page; entries before the
+    # oldest contact shown wait for a later page.
+    newest = _day(page.started_after[0]) if page.started_after else None
+    oldest = _day(page.rows[-1].occurred_at) if page.has_next else None
 
     entries: list[dict[str, Any]] = [
-        {"kind": "contact", "at": _day(c.occurred_at), "item": c} for c in page
+        {"kind": "contact", "at": _day(c.occurred_at), "moment": c.occurred_at, "item": c}
+        for c in page.rows
     ]
     entries += [
         entry
         for entry in _other_entries(case, records or CaseRecords.of(case))
         if (newest is None or entry["at"] < newest) and (oldest is None or entry["at"] >= oldest)
     ]
-    entries.sort(key=lambda entry: entry["at"], reverse=True)
-    return TimelinePage(entries=entries, before=page[-1].pk if more else None)
+    entries.sort(key=lambda entry: entry["moment"], reverse=True)
+    return TimelinePage(entries=entries, after=page.next_token)
 
 
 def _day(moment: dt.datetime) -> dt.date:
@@ -82,20 +77,39 @@ def _day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
+def _moment(day: dt.date, created_at: dt.datetime) -> dt.datetime:
+    """When a dated entry (a plan's start, a review) happened within its day: the time it was
+    written down when that was the same day, else the start of the day."""
+    if _day(created_at) == day:
+        return created_at
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _other_entries(case: Case, records: CaseRecords) -> list[dict[str, Any]]:
+    def at(kind: str, day: dt.date, moment: dt.datetime, item: Any) -> dict[str, Any]:
+        return {"kind": kind, "at": day, "moment": moment, "item": item}
+
     entries: list[dict[str, Any]] = []
     if case.referral:
-        entries.append({"kind": "referral", "at": case.referral.received_on, "item": case.referral})
+        referral = case.referral
+        entries.append(
+            at(
+                "referral",
+                referral.received_on,
+                _moment(referral.received_on, referral.created_at),
+                referral,
+            )
+        )
     entries += [
-        {"kind": "status", "at": _day(change.created_at), "item": change}
+        at("status", _day(change.created_at), change.created_at, change)
         for change in case.status_changes.select_related("created_by")
     ]
+    entries += [at("assessment", _day(a.created_at), a.created_at, a) for a in records.assessments]
     entries += [
-        {"kind": "assessment", "at": _day(a.created_at), "item": a} for a in records.assessments
+        at("plan", p.starts_on, _moment(p.starts_on, p.created_at), p) for p in records.plans
     ]
-    entries += [{"kind": "plan", "at": p.starts_on, "item": p} for p in records.plans]
-    entries += [{"kind": "review", "at": r.held_on, "item": r} for r in records.reviews]
     entries += [
-        {"kind": "document", "at": _day(d.created_at), "item": d} for d in records.documents
+        at("review", r.held_on, _moment(r.held_on, r.created_at), r) for r in records.reviews
     ]
+    entries += [at("document", _day(d.created_at), d.created_at, d) for d in records.documents]
     return entries

@@ -57,3 +57,36 @@ class TenantModel(models.Model):
             labels = field._zakrila_labels = dict(make_hashable(field.flatchoices))
         value = getattr(self, field.attname)
         return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+class Submission(models.Model):
+    """A form that was sent and what it created: the same form sent twice (a double click, a
+    retry over a bad connection, the offline outbox sending again) creates one record.
+
+    The key is made when the form is shown (or by the offline outbox) and sent with it; the
+    first submission claims it in the same transaction as the record it creates.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    key = models.UUIDField(_("submission key"))
+    path = models.CharField(_("page"), max_length=300)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    object_type = models.CharField(_("record type"), max_length=60, blank=True)
+    object_id = models.CharField(_("record id"), max_length=40, blank=True)
+    url = models.CharField(_("address of the record"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_once_per_user")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="submission_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.object_type}:{self.object_id}"

@@ -20,6 +20,8 @@ from zakrila.core.http import MemberRequest
 def home(request: MemberRequest) -> HttpResponse:
     """The start page: what this person's roles do here, and what to do next."""
     membership = request.membership
+    if membership is None:  # the system administrator, without an organisation of their own
+        return render(request, "core/home_admin.html")
     organisation = membership.organisation
     units = units_visible_to(request.user).filter(organisation=organisation, is_active=True)
     unit = getattr(request, "unit", None)

@@ -228,10 +228,23 @@ class Person(TenantModel):
 
     @property
     def display_name(self) -> str:
-        if self.anonymised_at:
+        return self.name_for_display(
+            first=self.first_name,
+            middle=self.middle_name,
+            last=self.last_name,
+            description=self.description,
+            anonymised=self.anonymised_at is not None,
+        )
+
+    @staticmethod
+    def name_for_display(
+        *, first: str, middle: str, last: str, description: str, anonymised: bool
+    ) -> str:
+        """How a person is named on a page, from plain values (lists read them as values)."""
+        if anonymised:
             return str(_("Anonymised person"))
-        name = self.full_name
-        return name or self.description or str(_("Unnamed person"))
+        name = " ".join(part for part in (first, middle, last) if part)
+        return name or description or str(_("Unnamed person"))
 
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date is None:

@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from zakrila.accounts.policy import (
     can_see_confidential,
@@ -36,6 +36,7 @@ from zakrila.audit.services import audit_record
 from zakrila.audit.views import record_history
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
+from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 from zakrila.people import exports
 from zakrila.people.forms import (
     ConsentForm,
@@ -216,7 +217,7 @@ def person_new(request: MemberRequest) -> HttpResponse:
     show_confidential = has_capability(request.user, "person.confidential", organisation_id)
     initial = {"unit": request.unit.pk} if request.unit else {}
     form = PersonForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         units=units,
         show_confidential=show_confidential,
         instance=Person(organisation_id=organisation_id),
@@ -237,9 +238,11 @@ def person_new(request: MemberRequest) -> HttpResponse:
             )
         elif valid:
             try:
-                person = person_create(
+                person = submit_once(request, lambda: person_create(
                     actor=request.user, organisation_id=organisation_id, data=form.service_data()
-                )
+                ))  # fmt: skip
+            except AlreadySubmitted as done:
+                return already_sent(request, done)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -430,7 +433,9 @@ def duplicate_compare(request: MemberRequest, first: int, second: int) -> HttpRe
         request,
         "people/duplicate_compare.html",
         {
-            "records": (one, other),
+            "one": one,
+            "other": other,
+            "pair": [one, other],
             "form": form,
             "show_confidential": can_see_confidential(request.user, one),
             "nav_active": "people",
@@ -454,7 +459,12 @@ def household_new(request: MemberRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            household = household_create(actor=request.user, child=child, **form.cleaned_data)
+            household = submit_once(
+                request,
+                lambda: household_create(actor=request.user, child=child, **form.cleaned_data),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -467,6 +477,7 @@ def household_new(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def household_detail(request: MemberRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(
         households_visible_to(request.user).select_related("child"), pk=pk
@@ -519,15 +530,13 @@ def household_member_new(request: MemberRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            household_member_add(
-                actor=request.user,
-                household=household,
-                person=data["person"],
-                relationship=data["relationship"],
-                is_legal_representative=data["is_legal_representative"],
-                lives_with_child=data["lives_with_child"],
-                starts_on=data["starts_on"],
-            )
+            submit_once(request, lambda: household_member_add(
+                actor=request.user, household=household, person=data["person"],
+                relationship=data["relationship"], is_legal_representative=data["is_legal_representative"],
+                lives_with_child=data["lives_with_child"], starts_on=data["starts_on"],
+            ), then=household.get_absolute_url())  # fmt: skip
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -568,7 +577,13 @@ def consent_new(request: MemberRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            consent_record(actor=request.user, person=person, **form.cleaned_data)
+            submit_once(
+                request,
+                lambda: consent_record(actor=request.user, person=person, **form.cleaned_data),
+                then=person.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -619,7 +634,13 @@ def disclosure_new(request: MemberRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            disclosure_record(actor=request.user, person=person, **form.cleaned_data)
+            submit_once(
+                request,
+                lambda: disclosure_record(actor=request.user, person=person, **form.cleaned_data),
+                then=person.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -103,6 +103,7 @@ def retention_candidates(*, now: dt.datetime | None = None) -> Iterator[Candidat
 class RetentionResult:
     anonymised: int = 0
     held: int = 0
+    forgotten_submissions: int = 0
 
 
 def retention_run(
@@ -121,6 +122,9 @@ def retention_run(
             batch = []
     if batch:
         result.anonymised += _anonymise_batch(batch)
+    from zakrila.core.submissions import submissions_forget
+
+    result.forgotten_submissions = submissions_forget(now=now)
     return result
 
 

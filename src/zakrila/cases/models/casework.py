@@ -98,6 +98,9 @@ class Referral(TenantModel):
         number = f" № {self.document_number}" if self.document_number else ""
         return f"{self.get_source_display()}{number}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:referral", args=[self.pk])
+
 
 class CaseStatus(models.TextChoices):
     REFERRED = "referred", _("referred")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
+from zakrila.accounts.queries import directors_of
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, changes_between, snapshot
 from zakrila.cases.models import (
@@ -48,17 +49,32 @@ def _same_organisation(organisation_id: int, *records: Any) -> None:
 
 
 @transaction.atomic
-def referral_register(*, actor: User, unit: Unit, person: Person, data: dict[str, Any]) -> Referral:
+def referral_register(
+    *,
+    actor: User,
+    unit: Unit,
+    person: Person,
+    source: str,
+    reason: str,
+    received_on: dt.date,
+    document_number: str = "",
+    document_date: dt.date | None = None,
+    household: Household | None = None,
+) -> Referral:
     """Record a referral as it arrived; the decision comes later."""
-    household: Household | None = data.get("household")
     _same_organisation(unit.organisation_id, person, household)
     referral = Referral(
         organisation_id=unit.organisation_id,
         unit=unit,
         person=person,
+        household=household,
+        source=source,
+        reason=reason,
+        received_on=received_on,
+        document_number=document_number,
+        document_date=document_date,
         created_by=actor,
         updated_by=actor,
-        **data,
     )
     referral.full_clean()
     referral.save()
@@ -287,7 +303,10 @@ def case_update(
     *,
     actor: User,
     case: Case,
-    data: dict[str, Any],
+    risk_level: str,
+    is_restricted: bool,
+    key_worker: User,
+    household: Household | None,
     team: Iterable[User] | None,
     expected_version: int,
 ) -> Case:
@@ -298,8 +317,10 @@ def case_update(
     fields = ["risk_level", "is_restricted", "key_worker_id", "household_id"]
     before = snapshot(current, fields)
     before_team = sorted(current.team.values_list("pk", flat=True))
-    for name, value in data.items():
-        setattr(current, name, value)
+    current.risk_level = risk_level
+    current.is_restricted = is_restricted
+    current.key_worker = key_worker
+    current.household = household
     _same_organisation(current.organisation_id, current.household)
     current.full_clean()
     changes = changes_between(before, snapshot(current, fields))
@@ -322,15 +343,27 @@ def case_update(
 
 @transaction.atomic
 def contact_record(
-    *, actor: User, case: Case, data: dict[str, Any], staff: Iterable[User] = ()
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    occurred_at: dt.datetime,
+    duration_minutes: int,
+    note: str = "",
+    is_confidential: bool = True,
+    place: str = "",
+    participants: str = "",
+    staff: Iterable[User] = (),
 ) -> Contact:
     """Record a piece of work with the family. The note's text never enters the audit trail."""
     case = Case.objects.select_for_update().get(pk=case.pk)  # its stage as it is now
     if not case.is_open:
         raise ValidationError(_("The case is closed: reopen it to record new work."), code="closed")
     contact = Contact(
-        organisation_id=case.organisation_id, case=case, created_by=actor, updated_by=actor, **data
-    )
+        organisation_id=case.organisation_id, case=case, kind=kind, occurred_at=occurred_at,
+        duration_minutes=duration_minutes, note=note, is_confidential=is_confidential,
+        place=place, participants=participants, created_by=actor, updated_by=actor,
+    )  # fmt: skip
     contact.full_clean()
     contact.save()
     contact.staff.set({actor.pk, *(user.pk for user in staff)})
@@ -348,26 +381,7 @@ def contact_record(
     return contact
 
 
-def case_viewed(*, actor: User, case: Case, what: str = "page") -> None:
-    audit_record(
-        action=AuditAction.VIEW,
-        actor=actor,
-        obj=case,
-        person_id=case.person_id,
-        details={"what": what},
-    )
-
-
 # --- Closure and follow-up ---------------------------------------------------------------------
-
-
-def _directors(organisation_id: int) -> list[User]:
-    from zakrila.accounts.models import Membership, Role
-
-    memberships = (
-        Membership.objects.current().filter(organisation_id=organisation_id).select_related("user")
-    )
-    return [m.user for m in memberships if Role.DIRECTOR in m.roles and m.user.is_active]
 
 
 @transaction.atomic
@@ -395,7 +409,7 @@ def closure_request(
         action=AuditAction.CREATE, actor=actor, obj=closure, person_id=current.person_id,
         changes={"outcome": {"old": None, "new": outcome}}, details={"case": current.pk, "version": current.version},
     )  # fmt: skip
-    directors = _directors(current.organisation_id)
+    directors = directors_of(current.organisation_id)
     if actor in directors:
         return closure_approve(actor=actor, closure=closure)
     for director in directors:

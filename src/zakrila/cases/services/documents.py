@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import PurePath
-from typing import Any
 
 import filetype
 from django.conf import settings
@@ -74,8 +73,15 @@ def document_check(upload: UploadedFile) -> str:
 
 @transaction.atomic
 def document_upload(
-    *, actor: User, case: Case, upload: UploadedFile, data: dict[str, Any]
+    *,
+    actor: User,
+    case: Case,
+    upload: UploadedFile,
+    title: str,
+    kind: str,
+    is_confidential: bool,
 ) -> CaseDocument:
+    """A document of the case (an order, a report, a photo), checked by its content."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
         raise ValidationError(_("The case is closed: reopen it to record new work."), code="closed")
@@ -87,7 +93,7 @@ def document_upload(
     document = CaseDocument(
         organisation_id=case.organisation_id, case=case, original_name=PurePath(upload.name or "file").name[:255],
         content_type=content_type, size=upload.size or 0, sha256=digest.hexdigest(), created_by=actor,
-        updated_by=actor, **data,
+        updated_by=actor, title=title, kind=kind, is_confidential=is_confidential,
     )  # fmt: skip
     document.file.save(upload.name or "file", upload, save=False)
     # Should the rest fail, the stored file would be orphaned: remove it.

@@ -4,7 +4,6 @@ reviews of progress; the contract for use of the service."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -93,12 +92,22 @@ def _draft(plan: SupportPlan, expected_version: int | None = None) -> SupportPla
 
 @transaction.atomic
 def plan_update(
-    *, actor: User, plan: SupportPlan, data: dict[str, Any], expected_version: int
+    *,
+    actor: User,
+    plan: SupportPlan,
+    parent_view: str,
+    parent_goals: str,
+    starts_on: dt.date,
+    review_on: dt.date,
+    expected_version: int,
 ) -> SupportPlan:
+    """Change a draft plan's text and dates (the parent's view and own goals are theirs)."""
     current = _draft(plan, expected_version)
     before = snapshot(current, PLAN_FIELDS)
-    for name, value in data.items():
-        setattr(current, name, value)
+    current.parent_view = parent_view
+    current.parent_goals = parent_goals
+    current.starts_on = starts_on
+    current.review_on = review_on
     current.full_clean()
     current.version += 1
     current.updated_by = actor
@@ -144,11 +153,21 @@ def goal_remove(*, actor: User, goal: PlanGoal) -> None:
 
 
 @transaction.atomic
-def activity_add(*, actor: User, goal: PlanGoal, data: dict[str, Any]) -> PlanActivity:
+def activity_add(
+    *,
+    actor: User,
+    goal: PlanGoal,
+    what: str,
+    who: str,
+    frequency: str = "",
+    due_on: dt.date | None = None,
+) -> PlanActivity:
+    """An activity towards a goal: what, who does it, how often, by when."""
     plan = _draft(goal.plan)
     activity = PlanActivity(
-        organisation_id=plan.organisation_id, goal=goal, created_by=actor, **data
-    )
+        organisation_id=plan.organisation_id, goal=goal, what=what, who=who,
+        frequency=frequency, due_on=due_on, created_by=actor,
+    )  # fmt: skip
     activity.full_clean()
     activity.save()
     audit_record(
@@ -235,11 +254,21 @@ def review_record(
 
 
 @transaction.atomic
-def contract_record(*, actor: User, case: Case, data: dict[str, Any]) -> ServiceContract:
+def contract_record(
+    *,
+    actor: User,
+    case: Case,
+    number: str,
+    signed_on: dt.date,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+) -> ServiceContract:
+    """The contract for use of the service, signed with the family."""
     case = _open_case(case)
     contract = ServiceContract(
-        organisation_id=case.organisation_id, case=case, created_by=actor, **data
-    )
+        organisation_id=case.organisation_id, case=case, number=number, signed_on=signed_on,
+        starts_on=starts_on, ends_on=ends_on, created_by=actor,
+    )  # fmt: skip
     contract.full_clean()
     contract.save()
     audit_record(
@@ -250,10 +279,14 @@ def contract_record(*, actor: User, case: Case, data: dict[str, Any]) -> Service
 
 
 @transaction.atomic
-def annex_record(*, actor: User, contract: ServiceContract, data: dict[str, Any]) -> ContractAnnex:
+def annex_record(
+    *, actor: User, contract: ServiceContract, number: str, signed_on: dt.date, summary: str
+) -> ContractAnnex:
+    """An annex extending, changing or ending the contract."""
     annex = ContractAnnex(
-        organisation_id=contract.organisation_id, contract=contract, created_by=actor, **data
-    )
+        organisation_id=contract.organisation_id, contract=contract, number=number,
+        signed_on=signed_on, summary=summary, created_by=actor,
+    )  # fmt: skip
     annex.full_clean()
     if annex.signed_on < contract.signed_on:
         raise ValidationError(

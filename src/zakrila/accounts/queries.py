@@ -1,0 +1,31 @@
+"""Reading accounts: who works in an organisation now, and in which role."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zakrila.accounts.models import Membership, Role, User
+
+
+def staff_of(organisation_id: int) -> QuerySet[User]:
+    """The people who work in the organisation now (for key worker, team and contact staff)."""
+    members = Membership.objects.current().filter(organisation_id=organisation_id).values("user_id")
+    return User.objects.filter(pk__in=members, is_active=True).order_by("full_name", "email")
+
+
+def directors_of(organisation_id: int) -> list[User]:
+    """The organisation's current directors (who approve closures, assessments and plans)."""
+    memberships = (
+        Membership.objects.current().filter(organisation_id=organisation_id).select_related("user")
+    )
+    return [m.user for m in memberships if Role.DIRECTOR in m.roles and m.user.is_active]
+
+
+def staff_choices(organisation_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's staff, for the choices of a filter or a form."""
+    return [
+        (pk, full_name or email)
+        for pk, full_name, email in staff_of(organisation_id).values_list(
+            "pk", "full_name", "email"
+        )
+    ]
