@@ -60,3 +60,132 @@ def drop_postgres(url: str) -> None:
         connection.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as ``uptime`` prints them."""
+    import os
+
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def copy_text(value: object) -> str:
+    """One value in PostgreSQL COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    text = str(value)
+    if any(char in text for char in "\\\t\n\r"):
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
+class TableWriter:
+    """Rows into one model's table as fast as the database takes them: COPY on PostgreSQL
+    (psycopg 3's ``cursor.copy``), ``executemany`` on SQLite; the caller holds one transaction.
+    Columns not given get the model's default, so a field added later does not break a script.
+    Values are Python values (dates, datetimes, booleans, None)."""
+
+    def __init__(self, model: object, columns: list[str], *, freeze: bool = False) -> None:
+        import datetime as dt
+
+        from django.db import connection
+        from django.db.models import NOT_PROVIDED
+
+        self.connection = connection
+        # COPY FREEZE (the table was truncated in this transaction): rows born visible to all,
+        # so index-only scans need no VACUUM first.
+        self.freeze = freeze
+        meta = model._meta  # type: ignore[attr-defined]
+        self.table = meta.db_table
+        known = {field.column for field in meta.concrete_fields}
+        unknown = set(columns) - known
+        if unknown:
+            sys.exit(f"{meta.label} has no columns {sorted(unknown)}: update the benchmark")
+        self.columns = list(columns)
+        self.extra: list[object] = []
+        for field in meta.concrete_fields:
+            if field.column in columns or field.primary_key or field.null:
+                continue
+            if getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED:
+                continue
+            if field.has_default():
+                value = field.get_default()
+                value = getattr(value, "value", value)  # a TextChoices member
+            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                value = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+            elif field.blank and field.get_internal_type() in ("CharField", "TextField"):
+                value = ""
+            else:
+                sys.exit(f"{meta.label}.{field.name} is required: teach the benchmark to fill it")
+            self.columns.append(field.column)
+            self.extra.append(value)
+
+    def write(self, rows: list[tuple[object, ...]]) -> int:
+        if not rows:
+            return 0
+        extra = tuple(self.extra)
+        with self.connection.cursor() as django_cursor:
+            if self.connection.vendor == "postgresql":
+                from psycopg import sql
+
+                statement = sql.SQL("COPY {} ({}) FROM STDIN {}").format(
+                    sql.Identifier(self.table),
+                    sql.SQL(", ").join(map(sql.Identifier, self.columns)),
+                    sql.SQL("WITH (FREEZE)" if self.freeze else ""),
+                )
+                suffix = "".join("\t" + copy_text(value) for value in extra) + "\n"
+                with django_cursor.cursor.copy(statement) as copy:
+                    for start in range(0, len(rows), 20_000):
+                        copy.write(
+                            "".join(
+                                "\t".join(map(copy_text, row)) + suffix
+                                for row in rows[start : start + 20_000]
+                            )
+                        )
+            else:
+                marks = ", ".join("?" for _ in self.columns)
+                names = ", ".join(f'"{column}"' for column in self.columns)
+                django_cursor.cursor.executemany(
+                    f'INSERT INTO "{self.table}" ({names}) VALUES ({marks})',  # noqa: S608
+                    [
+                        tuple(map(_sqlite_value, row)) + tuple(map(_sqlite_value, extra))
+                        for row in rows
+                    ],
+                )
+        return len(rows)
+
+
+def _sqlite_value(value: object) -> object:
+    """What Django's SQLite backend stores: ISO text for dates and times (UTC, naive)."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def plain_indexes(cursor: object, table: str) -> list[tuple[str, str]]:
+    """(name, definition) of a PostgreSQL table's indexes that back no constraint."""
+    cursor.execute(  # type: ignore[attr-defined]
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+        "WHERE t.relname = %s AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)",
+        [table],
+    )
+    return list(cursor.fetchall())  # type: ignore[attr-defined]

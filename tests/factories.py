@@ -110,6 +110,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "people.Person"
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     first_name = factory.Iterator(["Мария", "Георги", "Елена", "Иван", "Десислава"])
@@ -117,6 +118,14 @@ class PersonFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Тестова{n}")
     sex = "unknown"
     birth_date = dt.date(2015, 3, 14)
+
+    @factory.post_generation
+    def name_index(obj, create, extracted, **kwargs):
+        """As person_create does: search finds the new person by their names."""
+        if create:
+            from zakrila.people.name_index import index_person
+
+            index_person(obj)
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):

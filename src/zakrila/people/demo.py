@@ -28,6 +28,7 @@ from zakrila.people.models import (
     Relationship,
     Sex,
 )
+from zakrila.people.name_index import index_people
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ def build_people(*, organisation: Organisation, plan: PeoplePlan, seed: int, tod
     for record in people:
         record.refresh_derived(aliases=[])
     Person.objects.bulk_create(people, batch_size=500)
+    index_people(people)
 
     household_rows = []
     member_rows = []

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
 from zakrila.people.identifiers import birth_sex_conflicts, parse_personal_number
-from zakrila.people.names import search_key, to_latin
+from zakrila.people.names import person_search_key, to_latin
 
 
 class Sex(models.TextChoices):
@@ -213,8 +213,7 @@ class Person(TenantModel):
             aliases = (
                 [alias.full_name for alias in self.aliases.all()] if self.pk is not None else []
             )
-        parts = [self.full_name, *aliases]
-        self.search_key = " | ".join(filter(None, (search_key(part) for part in parts)))
+        self.search_key = person_search_key([self.full_name, *aliases])
 
     @property
     def full_name(self) -> str:
@@ -286,6 +285,75 @@ class PersonAlias(TenantModel):
         return " ".join(
             part for part in (self.first_name, self.middle_name, self.last_name) if part
         )
+
+
+class NameWord(models.Model):
+    """One word of people's names as search sees it: folded to Latin, lower case, informal
+    spellings folded ("hristova" for Христова, Hristova and Khristova).
+
+    Search matches what was typed against this small table of distinct words (whole words,
+    beginnings of words, trigram similarity for typos), then finds the people who carry the
+    matching words through ``PersonNameWord``: the work grows with the answer, not with the
+    registry. ``people`` counts the links, so that search starts from the rarest word. A word
+    nobody carries any more is deleted: an erased person's rare surname must not stay behind.
+    Never shown to anyone; not tenant-owned (the same word serves every organisation).
+    """
+
+    word = models.CharField(_("word"), max_length=300, unique=True)
+    people = models.PositiveIntegerField(_("people"), default=0)
+
+    class Meta:
+        verbose_name = _("name word")
+        verbose_name_plural = _("name words")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class NameWordsVersion(models.Model):
+    """Changes whenever name words are added or deleted, so that a process holding the words in
+    memory (search on the embedded SQLite) knows to read them again. A random token rather than
+    a counter: a rolled-back change must not leave behind a number that a later, different
+    change repeats. One row."""
+
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("name words version")
+        verbose_name_plural = _("name words versions")
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class PersonNameWord(models.Model):
+    """That a person carries a word in their name or one of their other names: the search
+    index's link from a word to the people of an organisation who carry it.
+
+    Kept in step by the people services in the same transaction as the change (create, edit,
+    other name, merge, anonymisation); ``zakrila people reindex`` rebuilds it. The index on
+    (word, organisation, person) lets search read the newest people with a word first and stop.
+    """
+
+    pk = models.CompositePrimaryKey("person_id", "word_id")
+    # The primary key (person, word) and the walk index (word, ...) serve both foreign keys.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    word = models.ForeignKey(NameWord, on_delete=models.CASCADE, related_name="+", db_index=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("name word of a person")
+        verbose_name_plural = _("name words of people")
+        indexes = [
+            models.Index(
+                fields=["word", "organisation", "person"], name="person_name_word_walk_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.word_id}"
 
 
 class Household(TenantModel):

@@ -3,23 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection, transaction
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Q, QuerySet
+from rapidfuzz import fuzz
 
-from zakrila.accounts.policy import people_visible_to
-from zakrila.people.models import Person
+from zakrila.accounts.policy import access_for, has_capability, people_visible_to
+from zakrila.people.models import Person, PersonNameWord
 from zakrila.people.names import name_tokens, search_key
+from zakrila.people.search import (
+    RANKED_WINDOW,
+    Ranked,
+    exact_words,
+    match_words,
+    plan,
+    rank_exact,
+    rank_people,
+)
 
 SEARCH_LIMIT = 20
-# pg_trgm's word similarity needed for a token to match a word in the search key. Lower than
-# the default 0.6 so that a typo or two in a name still matches.
-WORD_SIMILARITY_THRESHOLD = 0.45
+
+
+class SearchResults(list[Person]):
+    """The people found, best first. ``complete`` is False when more people may match than
+    were shown or read (only common names were typed, see ``people.search``): the page then
+    says so and asks for more of the name, or the ЕГН."""
+
+    complete: bool = True
+
+    @classmethod
+    def of(cls, people: list[Person], *, complete: bool) -> SearchResults:
+        results = cls(people)
+        results.complete = complete
+        return results
 
 
 def _as_personal_number(text: str) -> str | None:
@@ -27,73 +49,89 @@ def _as_personal_number(text: str) -> str | None:
     return compact if compact.isdigit() and len(compact) == 10 else None
 
 
-def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> list[Person]:
+def _searchable_organisations(user: Any) -> list[int]:
+    """The organisations whose people the user may look for (the policy still decides who is
+    shown: see search_people)."""
+    return [
+        organisation_id
+        for organisation_id in sorted(access_for(user).organisation_ids)
+        if has_capability(user, "person.view", organisation_id)
+    ]
+
+
+def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> SearchResults:
     """The people the user may see that match ``text``, best first.
 
     A 10-digit number matches the ЕГН / ЛНЧ exactly. Names match in either script, in any
-    order, with or without the middle name, partially (a prefix) and — on PostgreSQL, through
-    trigram word similarity on the folded search key — with a typo or two.
+    order, with or without the middle name, partially (the beginning of a word) and with a
+    typo or two, on PostgreSQL and on the embedded SQLite alike (``people.search``).
     """
     visible = people_visible_to(user)
     number = _as_personal_number(text)
     if number:
         # The exclusion lets SQLite use the partial unique index on the number.
-        return list(visible.exclude(personal_number="").filter(personal_number=number)[:limit])
+        return SearchResults(
+            visible.exclude(personal_number="").filter(personal_number=number)[:limit]
+        )
     tokens = name_tokens(text)
-    if not tokens:
-        return []
-    if connection.vendor == "postgresql":
-        return _search_postgresql(visible, tokens, limit)
-    return _search_simple(visible, tokens, limit)
-
-
-def _search_postgresql(visible: QuerySet[Person], tokens: list[str], limit: int) -> list[Person]:
-    condition = Q()
-    for token in tokens:
-        condition &= Q(search_key__trigram_word_similar=token)
-    score = sum(
-        (TrigramWordSimilarity(token, F("search_key")) for token in tokens),
-        start=Value(0.0, output_field=FloatField()),
+    organisation_ids = _searchable_organisations(user)
+    if not tokens or not organisation_ids:
+        return SearchResults()
+    matches = match_words(tokens)
+    if not all(matches):
+        return SearchResults()  # a typed word that no name resembles
+    exact = exact_words(matches)
+    if exact is not None:
+        # Whole words typed: the newest people who carry them all score best, and there are
+        # often enough of them to stop there.
+        first = rank_exact(exact, organisation_ids=organisation_ids, window=limit)
+        if len(first.people) >= limit:
+            people, complete = _visible_ranked(
+                lambda window: rank_exact(exact, organisation_ids=organisation_ids, window=window),
+                visible,
+                limit,
+                first_window=limit,
+                ranked=first,
+            )
+            if len(people) >= limit:
+                return SearchResults.of(people, complete=complete)
+    the_plan = plan(matches)
+    people, complete = _visible_ranked(
+        lambda window: rank_people(
+            the_plan, tokens=len(tokens), organisation_ids=organisation_ids, window=window
+        ),
+        visible,
+        limit,
+        first_window=max(RANKED_WINDOW, limit * 4),
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD]
-        )
-        rows: list[Person] = list(
-            visible.filter(condition)
-            .annotate(score=score)
-            .order_by("-score", "last_name_latin", "id")[:limit]
-        )
-    return rows
+    return SearchResults.of(people, complete=complete)
 
 
-def _search_simple(visible: QuerySet[Person], tokens: list[str], limit: int) -> list[Person]:
-    """The embedded database's search: every token is a part of the folded key (script, case,
-    informal spellings and partial names are found; typos are not)."""
-    condition = Q()
-    for token in tokens:
-        condition &= Q(search_key__contains=token)
-    candidates = list(visible.filter(condition).order_by("last_name_latin", "id")[: limit * 5])
-    candidates.sort(key=lambda person: -_score(person.search_key, tokens))
-    return candidates[:limit]
-
-
-def _score(key: str, tokens: list[str]) -> float:
-    """Whole words beat prefixes, prefixes beat parts of words."""
-    words = key.replace("|", " ").split()
-    total = 0.0
-    for token in tokens:
-        best = 0.0
-        for word in words:
-            if word == token:
-                best = 1.0
-                break
-            if word.startswith(token):
-                best = max(best, 0.8)
-            elif token in word:
-                best = max(best, 0.5)
-        total += best
-    return total
+def _visible_ranked(
+    ranker: Callable[[int], Ranked],
+    visible: QuerySet[Person],
+    limit: int,
+    *,
+    first_window: int,
+    ranked: Ranked | None = None,
+) -> tuple[list[Person], bool]:
+    """The first ``limit`` ranked people the user may see: the policy has the last word (units,
+    merged records). Read a page at a time; usually the first page is all visible."""
+    window = first_window
+    people: list[Person] = []
+    shown = 0
+    while True:
+        ranked = ranked or ranker(window)
+        ids = [person_id for person_id, _score in ranked.people]
+        while len(people) < limit and shown < len(ids):
+            page = ids[shown : shown + limit - len(people)]
+            shown += len(page)
+            found = visible.in_bulk(page)
+            people += [found[person_id] for person_id in page if person_id in found]
+        if len(people) >= limit or not ranked.more:
+            return people, ranked.complete
+        window *= 4
+        ranked = None
 
 
 # --- Duplicates --------------------------------------------------------------------------------
@@ -108,9 +146,24 @@ class DuplicateCandidate:
     name_similarity: float
 
 
-def _name_similarity(a: Person, first: str, last: str) -> float:
-    mine = search_key(f"{a.first_name} {a.last_name}")
-    theirs = search_key(f"{first} {last}")
+@functools.lru_cache(maxsize=50_000)
+def _folded(name: str) -> str:
+    """One name folded for comparison; names repeat, so each is folded once."""
+    return search_key(name)
+
+
+def _name_key(first: str, last: str) -> str:
+    """First and last name folded for comparison: the same as ``search_key(f"{first} {last}")``
+    (folding works word by word), from a name in either script — the stored Latin names too."""
+    return " ".join(filter(None, (_folded(first), _folded(last))))
+
+
+def _name_similarity(mine: str, theirs: str) -> float:
+    """How alike two folded names are: difflib's ratio, as the duplicate rules always had it.
+    rapidfuzz's ratio (twice the longest common subsequence over both lengths) is never below
+    difflib's, so a pair it puts under the threshold is dropped without difflib's slower work."""
+    if fuzz.ratio(mine, theirs, score_cutoff=NAME_SIMILARITY_LIKELY * 100) == 0:
+        return 0.0
     return SequenceMatcher(None, mine, theirs).ratio()
 
 
@@ -124,7 +177,12 @@ def likely_duplicates(
     exclude_id: int | None = None,
     estimated: bool = False,
 ) -> list[DuplicateCandidate]:
-    """People already registered who may be this one: shown before a new record is saved."""
+    """People already registered who may be this one: shown before a new record is saved.
+
+    The same ЕГН / ЛНЧ is certain; a similar first and last name with a close birth date is
+    likely. Only people who carry a name word like one of the names typed (the search index:
+    the word itself, a slip or two away, or sharing trigrams) are compared, so the check costs
+    what the matching names cost, not the whole window of birth dates."""
     people = Person.objects.active().filter(
         organisation_id=organisation_id, anonymised_at__isnull=True
     )
@@ -134,20 +192,24 @@ def likely_duplicates(
     if personal_number:
         for person in people.exclude(personal_number="").filter(personal_number=personal_number):
             found[person.pk] = DuplicateCandidate(person, "certain", 1.0)
-    if birth_date and (first_name or last_name):
+    tokens = name_tokens(f"{first_name} {last_name}")
+    if birth_date and tokens:
         # A close birth date: estimated dates are often a year out, typed ones a day or a digit.
         window = dt.timedelta(days=400 if estimated else 31)
-        near = people.filter(birth_date__range=(birth_date - window, birth_date + window))
-        # Compare names on plain values (every person in the window, not the first few by name),
-        # then load the few that match.
-        theirs = search_key(f"{first_name} {last_name}")
+        matches = match_words(tokens, every=True)
+        word_ids = sorted({match.word_id for words in matches for match in words})
+        near = people.filter(
+            birth_date__range=(birth_date - window, birth_date + window),
+            pk__in=PersonNameWord.objects.filter(
+                organisation_id=organisation_id, word_id__in=word_ids
+            ).values("person_id"),
+        )
+        theirs = _name_key(first_name, last_name)
         similar: dict[int, float] = {}
-        for pk, first, last in near.values_list("pk", "first_name", "last_name").iterator(
-            chunk_size=2000
-        ):
+        for pk, first, last in near.values_list("pk", "first_name_latin", "last_name_latin"):
             if pk in found or not (first or last):
                 continue
-            ratio = SequenceMatcher(None, search_key(f"{first} {last}"), theirs).ratio()
+            ratio = _name_similarity(_name_key(first, last), theirs)
             if ratio >= NAME_SIMILARITY_LIKELY:
                 similar[pk] = ratio
         for person in people.filter(pk__in=list(similar)):
@@ -155,43 +217,63 @@ def likely_duplicates(
     return sorted(found.values(), key=lambda c: (c.certainty != "certain", -c.name_similarity))
 
 
-def _different_sex(one: str, other: str) -> bool:
-    return "unknown" not in (one, other) and one != other
+# Pairs of people of one organisation born the same day, both named, of the same sex or of an
+# unknown one, and whose first or last names begin with the same letter: the database finds
+# them through the (organisation, birth date) index; Python compares their names.
+_SAME_DAY_PAIRS = """
+SELECT a.id, b.id, a.first_name_latin, a.last_name_latin, b.first_name_latin, b.last_name_latin
+FROM people_person a
+JOIN people_person b
+  ON b.organisation_id = a.organisation_id AND b.birth_date = a.birth_date AND b.id > a.id
+WHERE a.organisation_id = %s AND a.birth_date IS NOT NULL
+  AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+  AND a.anonymised_at IS NULL AND b.anonymised_at IS NULL
+  AND a.first_name <> '' AND a.last_name <> '' AND b.first_name <> '' AND b.last_name <> ''
+  AND (a.sex = b.sex OR a.sex = 'unknown' OR b.sex = 'unknown')
+  AND (substr(a.first_name_latin, 1, 1) = substr(b.first_name_latin, 1, 1)
+       OR substr(a.last_name_latin, 1, 1) = substr(b.last_name_latin, 1, 1))
+"""
 
 
 def duplicate_pairs(
     *, user: Any, organisation_id: int, limit: int = 100
 ) -> list[tuple[Person, Person, float]]:
     """The duplicates queue: pairs of people in the organisation with the same birth date and a
-    similar name, not yet checked by a worker."""
+    similar name, not yet checked by a worker, most alike first.
+
+    The database pairs the people born the same day whose first or last names begin with the
+    same letter (a duplicate rarely has both initials wrong); only those pairs' names are
+    compared, so the queue costs seconds, not minutes, at a hundred thousand people."""
     from zakrila.people.models import DuplicateDismissal
 
-    people = list(
-        people_visible_to(user)
-        .filter(
-            organisation_id=organisation_id, birth_date__isnull=False, anonymised_at__isnull=True
-        )
-        .order_by("birth_date", "id")
-    )
     dismissed = set(
         DuplicateDismissal.objects.filter(organisation_id=organisation_id).values_list(
             "first_id", "second_id"
         )
     )
-    by_date: dict[dt.date, list[Person]] = {}
-    for person in people:
-        by_date.setdefault(person.birth_date, []).append(person)
-    pairs = []
-    for group in by_date.values():
-        named = [person for person in group if person.first_name and person.last_name]
-        for i, first in enumerate(named):
-            for second in named[i + 1 :]:
-                if (first.pk, second.pk) in dismissed or _different_sex(first.sex, second.sex):
-                    continue
-                similarity = _name_similarity(first, second.first_name, second.last_name)
-                if similarity >= NAME_SIMILARITY_LIKELY:
-                    pairs.append((first, second, similarity))
-    pairs.sort(key=lambda pair: -pair[2])
+    alike: list[tuple[float, int, int]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(_SAME_DAY_PAIRS, [organisation_id])
+        for one, other, first, last, other_first, other_last in cursor.fetchall():
+            if (one, other) in dismissed:
+                continue
+            similarity = _name_similarity(
+                _name_key(first, last), _name_key(other_first, other_last)
+            )
+            if similarity >= NAME_SIMILARITY_LIKELY:
+                alike.append((similarity, one, other))
+    alike.sort(key=lambda pair: (-pair[0], pair[1], pair[2]))
+    # The policy decides who the worker may see (units); read the pairs' people a page at a time.
+    visible = people_visible_to(user).filter(organisation_id=organisation_id)
+    pairs: list[tuple[Person, Person, float]] = []
+    for start in range(0, len(alike), limit):
+        page = alike[start : start + limit]
+        people = visible.in_bulk({pk for _s, one, other in page for pk in (one, other)})
+        for similarity, one, other in page:
+            if one in people and other in people:
+                pairs.append((people[one], people[other], similarity))
+        if len(pairs) >= limit:
+            break
     return pairs[:limit]
 
 

@@ -25,6 +25,7 @@ from zakrila.people.models import (
     Person,
     PersonAlias,
 )
+from zakrila.people.name_index import index_person
 
 PERSON_AUDIT_FIELDS = [name if name != "unit" else "unit_id" for name in Person.EDITABLE_FIELDS]
 
@@ -41,6 +42,7 @@ def person_create(*, actor: User, organisation_id: int, data: dict[str, Any]) ->
         setattr(person, name, value)
     person.full_clean()
     person.save()
+    index_person(person)
     audit_record(
         action=AuditAction.CREATE,
         actor=actor,
@@ -67,6 +69,7 @@ def person_update(
     current.version += 1
     current.updated_by = actor
     current.save()
+    index_person(current)
     audit_record(
         action=AuditAction.UPDATE,
         actor=actor,
@@ -148,6 +151,9 @@ def person_merge(*, actor: User, keep: Person, merge: Person) -> Person:
     keep.refresh_derived()
     keep.full_clean()
     keep.save()
+    # Search finds the kept record by both names, and the merged one no more.
+    index_person(merge)
+    index_person(keep)
     changes = changes_between(before, _person_values(keep), sensitive=Person.SENSITIVE_FIELDS)
     for person, other in ((keep, merge), (merge, keep)):
         audit_record(
@@ -165,6 +171,41 @@ def person_merge(*, actor: User, keep: Person, merge: Person) -> Person:
             },
         )
     return keep
+
+
+@transaction.atomic
+def person_alias_add(
+    *, actor: User, person: Person, first_name: str = "", middle_name: str = "",
+    last_name: str = "", source: str = "",
+) -> PersonAlias:  # fmt: skip
+    """Record another name of a person (a former surname, another spelling): search finds
+    them by it from now on."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.merged_into_id or person.anonymised_at:
+        raise ValidationError(
+            _("This record was merged or anonymised: add the name to the record in use."),
+            code="not_in_use",
+        )
+    alias = PersonAlias(
+        organisation_id=person.organisation_id, person=person, first_name=first_name.strip(),
+        middle_name=middle_name.strip(), last_name=last_name.strip(), source=source.strip(),
+        created_by=actor, updated_by=actor,
+    )  # fmt: skip
+    if not alias.full_name:
+        raise ValidationError(_("Write the other name."), code="empty")
+    alias.full_clean()
+    alias.save()
+    person.refresh_derived()
+    person.save(update_fields=["search_key"])
+    index_person(person)
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        obj=alias,
+        person_id=person.pk,
+        changes={"name": {"old": None, "new": alias.full_name}},
+    )
+    return alias
 
 
 def _move_links(source: Person, target: Person) -> dict[str, int]:
@@ -256,6 +297,8 @@ def person_anonymise(*, actor: User | None, person: Person, reason: str) -> Pers
     person.version += 1
     person.aliases.all().delete()
     person.save()
+    # The erased names leave the search index too (and a word nobody else carries with them).
+    index_person(person)
     audit_record(
         action=AuditAction.DELETE,
         actor=actor,

@@ -13,6 +13,7 @@ from zakrila.accounts.models import Membership, Role, User
 from zakrila.cases.services import case_open
 from zakrila.organisations.models import Organisation, Unit, UnitKind
 from zakrila.people.models import Person, Sex
+from zakrila.people.name_index import index_person
 from zakrila.placements.models import Bed, DiaryKind, LegalBasis, Placement
 from zakrila.placements.services import (
     LATE_ENTRY_DAYS,
@@ -53,6 +54,7 @@ def _child(
         birth_date=today - dt.timedelta(days=age_days), settlement="гр. Русе", municipality="Русе",
     )  # fmt: skip
     person.save()
+    index_person(person)  # search finds the child, as after people.services.person_create
     return person
 
 
