@@ -157,6 +157,11 @@ def build(args: argparse.Namespace) -> World:
         )
         build_placements(organisation=organisation, seed=args.seed)
         board_unit = Unit.objects.get(organisation=organisation, code="ЦНСТ").pk
+    # The builder writes people with COPY and no search index: index the organisation measured,
+    # so that the searches of the workload find people and cost what they cost.
+    from zakrila.people.name_index import rebuild_name_index
+
+    rebuild_name_index(organisation_id=organisation.pk)
     try:
         from zakrila.audit.sealing import audit_seal
 
