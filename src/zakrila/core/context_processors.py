@@ -32,6 +32,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         nav.append(
             {"url": reverse("placements:boards"), "label": _("Residential"), "key": "placements"}
         )
+    if has_capability(request.user, "training.view", org_id):
+        nav.append({"url": reverse("training:index"), "label": _("Training"), "key": "training"})
     if has_capability(request.user, "person.view", org_id):
         nav.append({"url": reverse("people:list"), "label": _("People"), "key": "people"})
     if has_capability(request.user, "person.merge", org_id):
