@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +26,8 @@ from zakrila.training.services import (
     certificate_revoke,
     certificates_issue_for_cohort,
 )
+
+ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
 
 
 @pytest.fixture
@@ -134,6 +138,8 @@ def test_the_certificate_pdf_has_cyrillic_the_modules_and_hours_the_number_and_t
     client.force_login(trainer)
     response = client.get(reverse("training:certificate_pdf", args=[certificate.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "certificate-bg.pdf").write_bytes(response.content)
     text = _pdf_text(response.content)
     flat = re.sub(r"\s+", " ", text)
     assert "СЕРТИФИКАТ" in text and "Мария Стоянова" in flat
@@ -153,6 +159,7 @@ def test_the_certificate_pdf_in_english_transliterates_the_name_by_the_law(clien
     certificate = certificate_issue(actor=trainer, trainee=maria)
     client.force_login(trainer)
     response = client.get(reverse("training:certificate_pdf", args=[certificate.pk]) + "?lang=en")
+    (ARTIFACTS / "certificate-en.pdf").write_bytes(response.content)
     flat = re.sub(r"\s+", " ", _pdf_text(response.content))
     assert "CERTIFICATE" in flat and "Maria Stoyanova" in flat
     assert "Practice module 7" in flat and "104 academic hours" in flat

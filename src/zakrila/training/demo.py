@@ -14,7 +14,6 @@ import random
 from decimal import Decimal
 
 from django.utils import timezone
-from faker import Faker
 
 from zakrila.accounts.models import Membership, Role, User
 from zakrila.organisations.models import Organisation
@@ -94,6 +93,51 @@ COMMENTS = (
     "Искаме продължение с разбор на наши случаи.",
 )
 
+# Common Bulgarian names, so that the demo reads like a real list of participants.
+FEMALE = (
+    "Мария",
+    "Елена",
+    "Иванка",
+    "Десислава",
+    "Гергана",
+    "Петя",
+    "Радостина",
+    "Силвия",
+    "Надежда",
+    "Теодора",
+    "Милена",
+    "Нели",
+    "Цветелина",
+    "Даниела",
+    "Йорданка",
+    "Станислава",
+    "Екатерина",
+    "Ралица",
+    "Виолета",
+    "Антоанета",
+    "Галина",
+    "Красимира",
+    "Светла",
+    "Боряна",
+)
+MALE = (
+    "Георги",
+    "Иван",
+    "Димитър",
+    "Николай",
+    "Петър",
+    "Стоян",
+    "Христо",
+    "Васил",
+    "Пламен",
+    "Калин",
+)
+SURNAMES = (
+    "Иванов", "Петров", "Георгиев", "Димитров", "Николов", "Стоянов", "Христов", "Тодоров",
+    "Илиев", "Атанасов", "Петков", "Ангелов", "Маринов", "Колев", "Йорданов", "Костов", "Попов",
+    "Михайлов", "Стефанов", "Василев", "Александров", "Кирилов", "Русев", "Добрев", "Симеонов",
+)  # fmt: skip
+
 COHORT_SIZES = (36, 35)
 MODULE_GAP_DAYS = 28
 
@@ -143,15 +187,23 @@ def _programme(
     return first, second
 
 
+def _name(rng: random.Random, taken: set[str]) -> tuple[str, str]:
+    while True:
+        female = rng.random() < 0.85  # most of the social workforce are women
+        first = rng.choice(FEMALE if female else MALE)
+        last = rng.choice(SURNAMES) + ("а" if female else "")
+        if f"{first} {last}" not in taken:
+            taken.add(f"{first} {last}")
+            return first, last
+
+
 def _trainees(
-    cohort: Cohort, count: int, trainer: User, fake: Faker, rng: random.Random
+    cohort: Cohort, count: int, trainer: User, taken: set[str], rng: random.Random
 ) -> list[int]:
     ids = []
     for n in range(count):
         employer, kind, region, positions = EMPLOYERS[rng.randrange(len(EMPLOYERS))]
-        female = rng.random() < 0.85
-        first = fake.first_name_female() if female else fake.first_name_male()
-        last = fake.last_name_female() if female else fake.last_name_male()
+        first, last = _name(rng, taken)
         latin = to_latin(f"{first}.{last}").lower().replace(" ", "")
         trainee = trainee_add(
             actor=trainer, cohort=cohort, full_name=f"{first} {last}", employer=employer,
@@ -230,8 +282,7 @@ def build_training(*, organisation: Organisation, seed: int) -> int:
     director = _staff(organisation, Role.DIRECTOR)
     if trainer is None:
         return 0
-    fake = Faker("bg_BG")
-    fake.seed_instance(seed)
+    taken: set[str] = set()
     rng = random.Random(seed)  # noqa: S311  (demo data, not secrets)
     today = timezone.localdate()
     first_edition, second_edition = _programme(trainer, organisation, today)
@@ -243,7 +294,7 @@ def build_training(*, organisation: Organisation, seed: int) -> int:
         ends_on=first_start + dt.timedelta(days=7 * MODULE_GAP_DAYS + 1),
         place="Русе, зала на Сдружение „Еквилибриум“", trainers=[trainer],
     )  # fmt: skip
-    first_ids = _trainees(first, COHORT_SIZES[0], trainer, fake, rng)
+    first_ids = _trainees(first, COHORT_SIZES[0], trainer, taken, rng)
     _attendance(_sessions(first, trainer, last_module_today=False), first_ids, trainer, rng, today)
     _feedback(first, trainer, rng, today, share=0.7)
     issued_on = first.ends_on + dt.timedelta(days=10)
@@ -265,7 +316,7 @@ def build_training(*, organisation: Organisation, seed: int) -> int:
         actor=trainer, edition=second_edition, name="ЕКсперт – Русе, 2-ри випуск", starts_on=second_start,
         ends_on=today, place="Русе, Регионална библиотека „Любен Каравелов“", trainers=[trainer],
     )  # fmt: skip
-    second_ids = _trainees(second, COHORT_SIZES[1], trainer, fake, rng)
+    second_ids = _trainees(second, COHORT_SIZES[1], trainer, taken, rng)
     _attendance(_sessions(second, trainer, last_module_today=True), second_ids, trainer, rng, today)
     _feedback(second, trainer, rng, today, share=0.6)
     return len(first_ids) + len(second_ids)
