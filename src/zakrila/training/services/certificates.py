@@ -70,8 +70,10 @@ def _issue(
         try:
             with transaction.atomic():
                 certificate.save()
-        except IntegrityError:  # a code drawn twice: astronomically rare, draw again
-            continue
+        except IntegrityError:
+            if Certificate.objects.filter(code=certificate.code).exists():
+                continue  # a code drawn twice: astronomically rare, draw again
+            raise
         break
     else:  # pragma: no cover
         raise ValidationError(_("The certificate could not be numbered: try again."), code="retry")
