@@ -835,6 +835,7 @@ class Measured:
 
     timings: list[float]  # ms of each timed request
     sql: list[float]  # ms spent executing SQL in each timed request
+    cpu: list[float]  # ms of this process's CPU in each timed request (the app's own work)
     queries: int  # counted with CaptureQueriesContext
     slowest: list[tuple[float, str]]  # the slowest queries: (ms, SQL with its parameters)
     shown: str  # what the page showed
@@ -875,16 +876,18 @@ class Browser:
             sys.exit(f"GET {url} answered {response.status_code}")
         return response
 
-    def timed(self, url: str) -> tuple[float, float]:
-        """Milliseconds of one request, and of its SQL."""
+    def timed(self, url: str) -> tuple[float, float, float]:
+        """Milliseconds of one request, of its SQL, and of this process's CPU."""
         from django.db import connection
 
         timer = QueryTimer()
         with connection.execute_wrapper(timer):
+            cpu = time.process_time()
             started = time.perf_counter()
             self.get(url)
             elapsed = (time.perf_counter() - started) * 1000
-        return elapsed, sum(timer.times)
+            cpu = (time.process_time() - cpu) * 1000
+        return elapsed, sum(timer.times), cpu
 
     def captured(self, url: str) -> tuple[Any, int, list[tuple[float, str]]]:
         """The response, the number of queries and the three slowest (ms, SQL)."""
@@ -910,10 +913,11 @@ class Planned:
     shown: Any  # response → what the page showed
     timings: list[float] = field(default_factory=list)
     sql: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
 
-# The "Next page" link (the page's full path is also in hidden inputs of the layout's forms).
-AFTER = re.compile(r'<a class="button" href="\?[^"]*?after=(\d{4}-\d{2}-\d{2}_\d+)"')
+# The "Next page" link: its position is an opaque keyset token (core.paging).
+AFTER = re.compile(r'<a class="button" href="\?[^"]*?after=([A-Za-z0-9_-]+)"')
 CASE_ROW = re.compile(r'<tr><td><a href="/cases/\d+/"')
 
 
@@ -932,7 +936,100 @@ def list_urls(browser: Browser, query: dict[str, str]) -> dict[int, str]:
     return urls
 
 
+# --- The baseline: a minimal Django page showing the same rows, in the same process ----------
+
+MINIMAL_LIST = """<!doctype html><html lang="bg"><head><meta charset="utf-8"><title>Случаи</title>
+</head><body><h1>Случаи</h1><table>{% for c in cases %}<tr><td><a href="/cases/{{ c.pk }}/">{{ c.number }}</a></td>
+<td>{{ c.person__first_name }} {{ c.person__middle_name }} {{ c.person__last_name }}</td><td>{{ c.status }}</td>
+<td>{{ c.risk_level }}</td><td>{{ c.key_worker__full_name }}</td><td>{{ c.opened_on|date:"SHORT_DATE_FORMAT" }}</td></tr>
+{% endfor %}</table></body></html>"""
+MINIMAL_CASE = """<!doctype html><html lang="bg"><head><meta charset="utf-8"><title>{{ case.number }}</title>
+</head><body><h1>{{ case.number }}</h1><p>{{ case.person__first_name }} {{ case.person__last_name }},
+{{ case.unit__name }}, {{ case.status }}, {{ case.risk_level }}, {{ case.key_worker__full_name }}</p>
+<ul>{% for t in team %}<li>{{ t.full_name }}</li>{% endfor %}</ul>
+{% for name, records in others %}<h2>{{ name }}</h2><ul>{% for r in records %}<li>{% for v in r.values %}{{ v }} {% endfor %}</li>{% endfor %}</ul>{% endfor %}
+<ol>{% for c in contacts %}<li>{{ c.occurred_at|date:"SHORT_DATETIME_FORMAT" }} {{ c.kind }} {{ c.duration_minutes }}
+{{ c.place }} {{ c.participants }}<p>{{ c.note }}</p></li>{% endfor %}</ol></body></html>"""
+
+
+def baseline_urlconf() -> Any:
+    """The project's URLs and two minimal pages: the same rows as the case list and the case
+    page, read with ``values()`` and shown with a small Django template, behind the same
+    middleware (sign-in, sessions, membership). What our pages cost beyond this is the price of
+    their layout, filters, policy and audit."""
+    import types
+
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.urls import include, path
+
+    from zakrila.cases.models import Case, Contact
+
+    engine = engines["django"]
+    list_template = engine.from_string(MINIMAL_LIST)
+    case_template = engine.from_string(MINIMAL_CASE)
+
+    @login_required
+    def minimal_list(request: Any) -> Any:
+        rows = (
+            Case.objects.filter(organisation_id=request.membership.organisation_id)
+            .exclude(status="closed")
+            .order_by("-opened_on", "-id")
+            .values(
+                "pk", "number", "status", "risk_level", "opened_on", "person__first_name",
+                "person__middle_name", "person__last_name", "key_worker__full_name",
+            )[:50]
+        )  # fmt: skip
+        return HttpResponse(list_template.render({"cases": list(rows)}))
+
+    @login_required
+    def minimal_case(request: Any, pk: int) -> Any:
+        """The same records the case page shows (the case, its team, the newest 50 contacts and
+        every other kind of record of the case), one plain query each."""
+        from zakrila.cases.models import (
+            Assessment,
+            CaseDocument,
+            CaseStatusChange,
+            Closure,
+            FollowUp,
+            Review,
+            ServiceContract,
+            SupportPlan,
+            Task,
+        )  # fmt: skip
+
+        case = Case.objects.values(
+            "pk", "number", "person__first_name", "person__last_name", "unit__name", "status",
+            "risk_level", "key_worker__full_name",
+        ).get(pk=pk, organisation_id=request.membership.organisation_id)  # fmt: skip
+        team = Case.team.through.objects.filter(case_id=pk).values("user__full_name")
+        contacts = (
+            Contact.objects.filter(case_id=pk)
+            .order_by("-occurred_at", "-id")
+            .values("occurred_at", "kind", "duration_minutes", "place", "participants", "note")[:50]
+        )
+        others = [
+            (model._meta.verbose_name_plural, list(model.objects.filter(case_id=pk).values()))
+            for model in (
+                CaseStatusChange, Assessment, SupportPlan, Review, CaseDocument, ServiceContract,
+                FollowUp, Task, Closure,
+            )
+        ]  # fmt: skip
+        context = {"case": case, "team": list(team), "contacts": list(contacts), "others": others}
+        return HttpResponse(case_template.render(context))
+
+    module = types.ModuleType("bench_urls")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path("bench/minimal/cases/", minimal_list),
+        path("bench/minimal/cases/<int:pk>/", minimal_case),
+        path("", include("zakrila.urls")),
+    ]
+    return module
+
+
 def run(args: argparse.Namespace) -> None:
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -940,6 +1037,7 @@ def run(args: argparse.Namespace) -> None:
     from zakrila.accounts.models import User
     from zakrila.cases.models import Case, Contact
 
+    settings.ROOT_URLCONF = baseline_urlconf()
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrate_seconds = time.perf_counter() - t0
@@ -1009,6 +1107,16 @@ def run(args: argparse.Namespace) -> None:
         plan.append(Planned(row, "case manager", cache[key_worker], f"/cases/{pk}/", page_size))
         plan.append(Planned(row, "director", browsers["director"], f"/cases/{pk}/", page_size))
         rows.append(row)
+        row = Row(f"baseline: case page, {label} contacts")
+        url = f"/bench/minimal/cases/{pk}/"
+        plan.append(Planned(row, "case manager", cache[key_worker], url, page_size))
+        plan.append(Planned(row, "director", browsers["director"], url, page_size))
+        rows.append(row)
+
+    row = Row("baseline: list, the same 50 rows")
+    for name, browser in browsers.items():
+        plan.append(Planned(row, name, browser, "/bench/minimal/cases/", rows_shown))
+    rows.append(row)
 
     # Every request once untimed, then in rounds: each round times every request once, so that
     # a burst of other work on the machine spreads over all rows instead of spoiling a few.
@@ -1025,14 +1133,15 @@ def run(args: argparse.Namespace) -> None:
         item.browser.get(item.url)
     for _ in range(args.runs):
         for item in plan:
-            elapsed, sql = item.browser.timed(item.url)
+            elapsed, sql, cpu = item.browser.timed(item.url)
             item.timings.append(elapsed)
             item.sql.append(sql)
+            item.cpu.append(cpu)
         loads.append(os.getloadavg()[0])
     for item in plan:
         response, queries, slowest = item.browser.captured(item.url)
         item.row.users[item.user] = Measured(
-            item.timings, item.sql, queries, slowest, item.shown(response)
+            item.timings, item.sql, item.cpu, queries, slowest, item.shown(response)
         )
 
     print(
@@ -1080,7 +1189,12 @@ def print_table(rows: list[Row], runs: int, net: Network) -> None:
         + " |"
     )
     print("|---" * (3 + 4 * len(USERS)) + "|")
-    for prefix, title in (("list", "every list request"), ("case", "every case page")):
+    for prefix, title in (
+        ("list", "every list request"),
+        ("case", "every case page"),
+        ("baseline: list", "baseline: minimal list page"),
+        ("baseline: case", "baseline: minimal case page"),
+    ):
         group = [r for r in rows if r.label.startswith(prefix)]
         cells = []
         for user in USERS:
@@ -1109,6 +1223,25 @@ def print_table(rows: list[Row], runs: int, net: Network) -> None:
         shown = " / ".join(dict.fromkeys(m.shown for m in row.users.values()))
         queries = " / ".join(dict.fromkeys(str(m.queries) for m in row.users.values()))
         print(f"| {row.label} | {shown} | {queries} | " + " | ".join(cells) + " |")
+    print()
+    print("| page / its baseline (same run) | " + " | ".join(
+        f"{u}: p50 ratio | p95 ratio | CPU p50" for u in USERS) + " |")  # fmt: skip
+    print("|---" * (1 + 3 * len(USERS)) + "|")
+    for prefix, base in (("list", "baseline: list"), ("case", "baseline: case")):
+        cells = []
+        for user in USERS:
+            page = [t for r in rows if r.label.startswith(prefix) and user in r.users
+                    for t in r.users[user].timings]  # fmt: skip
+            baseline = [t for r in rows if r.label.startswith(base) and user in r.users
+                        for t in r.users[user].timings]  # fmt: skip
+            cpu = [t for r in rows if r.label.startswith(prefix) and user in r.users
+                   for t in r.users[user].cpu]  # fmt: skip
+            cells += [
+                f"{statistics.median(page) / statistics.median(baseline):.2f}×",
+                f"{percentile(page, 0.95) / percentile(baseline, 0.95):.2f}×",
+                fmt_ms(statistics.median(cpu)),
+            ]
+        print(f"| {prefix} pages | " + " | ".join(cells) + " |")
     print()
 
 

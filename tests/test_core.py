@@ -128,3 +128,30 @@ def test_choice_labels_follow_the_language_of_the_request_and_keep_unknown_value
         assert (case.get_status_display(), case.get_risk_level_display()) == ("support", "high")
         assert Contact(kind="home_visit").get_kind_display() == "home visit"
         assert Case(status="retired").get_status_display() == "retired"
+
+
+def test_a_new_unit_and_a_new_colleague_show_at_once_though_the_lists_are_cached(
+    client, org, cop, case_manager
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UnitFactory, member
+    from zakrila.accounts.models import Role
+
+    client.force_login(case_manager)
+    client.get(reverse("cases:list"))
+    with CaptureQueriesContext(connection) as cached:
+        client.get(reverse("cases:list"))
+    lists = [
+        q["sql"]
+        for q in cached.captured_queries
+        if q["sql"].startswith(
+            ('SELECT "organisations_unit"."id" AS "pk"', 'SELECT "accounts_user"."id" AS "pk"')
+        )
+    ]
+    assert not lists  # the units and staff lists came from the cache
+    UnitFactory(organisation=org, name="Нов филиал")
+    member(org, Role.SPECIALIST, email="new@example.bg", full_name="Нова Колежка")
+    page = client.get(reverse("cases:list")).content.decode()
+    assert "Нов филиал" in page and "Нова Колежка" in page

@@ -9,73 +9,25 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PersonFactory, UnitFactory, member
+from tests.factories import member
+from tests.placements.conftest import bed_of, night, open_case
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.cases.models import Task
 from zakrila.cases.reminders import reminders_refresh
-from zakrila.cases.services import case_open
-from zakrila.organisations.models import UnitKind
 from zakrila.placements.models import Bed, Placement
 from zakrila.placements.services import placement_admit, placement_discharge
-
-
-@pytest.fixture
-def emergency(org, cop):
-    unit = UnitFactory(
-        organisation=org,
-        kind=UnitKind.EMERGENCY_RECEPTION,
-        parent=cop,
-        name="Спешен прием",
-        code="СП",
-        capacity=2,
-        max_stay_days=30,
-    )
-    for label in ("Легло 1", "Легло 2"):
-        Bed.objects.create(organisation=org, unit=unit, label=label)
-    Bed.objects.create(organisation=org, unit=unit, label="Допълнително", is_extra=True)
-    return unit
-
-
-@pytest.fixture
-def carer(org):
-    return member(org, Role.CARER, email="carer@example.bg")
-
-
-@pytest.fixture
-def director(org):
-    return member(org, Role.DIRECTOR, email="dir@example.bg")
-
-
-def _case(org, emergency, case_manager, name="Ани"):
-    child = PersonFactory(organisation=org, unit=emergency, first_name=name, last_name="Колева")
-    return case_open(
-        actor=case_manager,
-        unit=emergency,
-        person=child,
-        key_worker=case_manager,
-        without_referral_reason="спешно",
-    )
-
-
-def _night(days_ago=1):
-    day = timezone.localdate() - dt.timedelta(days=days_ago)
-    return dt.datetime.combine(day, dt.time(2, 30), tzinfo=timezone.get_current_timezone())
-
-
-def _bed(unit, label):
-    return Bed.objects.get(unit=unit, label=label)
 
 
 def test_a_carer_admits_a_child_at_night_and_the_board_shows_it(
     client, org, emergency, case_manager, carer
 ):
-    case = _case(org, emergency, case_manager)
+    case = open_case(org, emergency, case_manager)
     client.force_login(carer)
     response = client.post(
         reverse("placements:admit", args=[emergency.pk]),
-        {"case_number": case.number, "bed": _bed(emergency, "Легло 1").pk, "legal_basis": "administrative",
-         "order_number": "ЗД-17", "order_date": "", "admitted_at": _night().strftime("%d.%m.%Y %H:%M"),
+        {"case": case.pk, "bed": bed_of(emergency, "Легло 1").pk, "legal_basis": "administrative",
+         "order_number": "ЗД-17", "order_date": "", "admitted_at": night().strftime("%d.%m.%Y %H:%M"),
          "planned_end": "", "override_reason": ""},
     )  # fmt: skip
     assert response.status_code == 302
@@ -90,39 +42,39 @@ def test_a_carer_admits_a_child_at_night_and_the_board_shows_it(
 def test_a_child_is_never_in_two_beds_and_a_bed_holds_one_child(
     org, emergency, case_manager, carer
 ):
-    first = _case(org, emergency, case_manager)
+    first = open_case(org, emergency, case_manager)
     placement_admit(
         actor=carer,
         case=first,
-        bed=_bed(emergency, "Легло 1"),
+        bed=bed_of(emergency, "Легло 1"),
         legal_basis="administrative",
-        admitted_at=_night(3),
+        admitted_at=night(3),
     )
     with pytest.raises(Exception, match="никога не е в две легла"):
         placement_admit(
             actor=carer,
             case=first,
-            bed=_bed(emergency, "Легло 2"),
+            bed=bed_of(emergency, "Легло 2"),
             legal_basis="administrative",
-            admitted_at=_night(1),
+            admitted_at=night(1),
         )
-    second = _case(org, emergency, case_manager, name="Боби")
+    second = open_case(org, emergency, case_manager, name="Боби")
     with pytest.raises(Exception, match="заето"):
         placement_admit(
             actor=carer,
             case=second,
-            bed=_bed(emergency, "Легло 1"),
+            bed=bed_of(emergency, "Легло 1"),
             legal_basis="administrative",
-            admitted_at=_night(1),
+            admitted_at=night(1),
         )
     # An earlier stay that would run into the current one is refused too.
     with pytest.raises(Exception, match="заето"):
         placement_admit(
             actor=carer,
             case=second,
-            bed=_bed(emergency, "Легло 1"),
+            bed=bed_of(emergency, "Легло 1"),
             legal_basis="administrative",
-            admitted_at=_night(5),
+            admitted_at=night(5),
         )
 
 
@@ -132,22 +84,22 @@ def test_over_capacity_is_refused_unless_the_director_overrides_with_a_reason(
     for name, bed in (("Ани", "Легло 1"), ("Боби", "Легло 2")):
         placement_admit(
             actor=carer,
-            case=_case(org, emergency, case_manager, name),
-            bed=_bed(emergency, bed),
+            case=open_case(org, emergency, case_manager, name),
+            bed=bed_of(emergency, bed),
             legal_basis="police",
-            admitted_at=_night(),
+            admitted_at=night(),
         )
-    third = _case(org, emergency, case_manager, "Ваня")
+    third = open_case(org, emergency, case_manager, "Ваня")
     with pytest.raises(Exception, match="Само директорът"):
         placement_admit(
             actor=carer,
             case=third,
-            bed=_bed(emergency, "Допълнително"),
+            bed=bed_of(emergency, "Допълнително"),
             legal_basis="police",
             admitted_at=timezone.now(),
         )
     client.force_login(director)
-    data = {"case_number": third.number, "bed": _bed(emergency, "Допълнително").pk, "legal_basis": "police",
+    data = {"case": third.pk, "bed": bed_of(emergency, "Допълнително").pk, "legal_basis": "police",
             "order_number": "", "order_date": "", "admitted_at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
             "planned_end": "", "override_reason": ""}  # fmt: skip
     response = client.post(reverse("placements:admit", args=[emergency.pk]), data)
@@ -171,12 +123,12 @@ def test_over_capacity_is_refused_unless_the_director_overrides_with_a_reason(
 def test_police_protection_alerts_on_the_board_and_as_a_task(
     client, org, emergency, case_manager, carer
 ):
-    case = _case(org, emergency, case_manager)
+    case = open_case(org, emergency, case_manager)
     admitted = timezone.now() - dt.timedelta(hours=40)
     placement = placement_admit(
         actor=carer,
         case=case,
-        bed=_bed(emergency, "Легло 1"),
+        bed=bed_of(emergency, "Легло 1"),
         legal_basis="police",
         admitted_at=admitted,
     )
@@ -200,16 +152,17 @@ def test_police_protection_alerts_on_the_board_and_as_a_task(
 
 
 def test_a_stay_beyond_the_units_maximum_and_a_passed_planned_end_alert(
-    client, org, emergency, case_manager, carer
+    client, org, emergency, case_manager, carer, director
 ):
-    case = _case(org, emergency, case_manager)
+    case = open_case(org, emergency, case_manager)
     placement_admit(
-        actor=carer,
+        actor=director,
         case=case,
-        bed=_bed(emergency, "Легло 2"),
+        bed=bed_of(emergency, "Легло 2"),
         legal_basis="administrative",
-        admitted_at=_night(40),
+        admitted_at=night(40),
         planned_end=timezone.localdate() - dt.timedelta(days=10),
+        late_entry_reason="Пренесено от хартиения регистър",
     )
     client.force_login(carer)
     kinds = {
@@ -224,10 +177,10 @@ def test_an_incident_in_the_diary_is_a_task_for_the_key_worker_today(
 ):
     placement = placement_admit(
         actor=carer,
-        case=_case(org, emergency, case_manager),
-        bed=_bed(emergency, "Легло 1"),
+        case=open_case(org, emergency, case_manager),
+        bed=bed_of(emergency, "Легло 1"),
         legal_basis="administrative",
-        admitted_at=_night(),
+        admitted_at=night(),
     )
     client.force_login(carer)
     client.post(
@@ -247,57 +200,55 @@ def test_an_incident_in_the_diary_is_a_task_for_the_key_worker_today(
     )
 
 
-def test_discharge_to_the_family_frees_the_bed_and_refuses_impossible_times(
+def test_discharge_asks_for_confirmation_then_frees_the_bed_and_refuses_impossible_times(
     client, org, emergency, case_manager, carer
 ):
     placement = placement_admit(
         actor=carer,
-        case=_case(org, emergency, case_manager),
-        bed=_bed(emergency, "Легло 1"),
+        case=open_case(org, emergency, case_manager),
+        bed=bed_of(emergency, "Легло 1"),
         legal_basis="administrative",
-        admitted_at=_night(),
+        admitted_at=night(),
     )
     client.force_login(carer)
-    early = (_night() - dt.timedelta(hours=5)).strftime("%d.%m.%Y %H:%M")
-    response = client.post(
-        placement.get_absolute_url(),
-        {
-            "form": "discharge",
-            "discharged_at": early,
-            "destination": "family",
-            "version": placement.version,
-        },
-    )
+    url = reverse("placements:discharge", args=[placement.pk])
+    assert url in client.get(placement.get_absolute_url()).content.decode()
+    early = (night() - dt.timedelta(hours=5)).strftime("%d.%m.%Y %H:%M")
+    data = {"discharged_at": early, "destination": "family", "version": placement.version}
+    response = client.post(url, {**data, "confirmed": "yes"})
     assert response.status_code == 200
     assert "след приемането" in response.content.decode()
-    now = timezone.localtime().strftime("%d.%m.%Y %H:%M")
-    response = client.post(
-        placement.get_absolute_url(),
-        {
-            "form": "discharge",
-            "discharged_at": now,
-            "destination": "family",
-            "version": placement.version,
-        },
-    )
+
+    data["discharged_at"] = timezone.localtime().strftime("%d.%m.%Y %H:%M")
+    response = client.post(url, data)  # the first step only asks
+    assert response.status_code == 200 and response.context["confirming"]
+    page = response.content.decode()
+    assert "Да, изписване" in page and "собственото семейство" in page
+    placement.refresh_from_db()
+    assert placement.discharged_at is None
+
+    response = client.post(url, {**data, "confirmed": "yes"})
     assert response.status_code == 302
     placement.refresh_from_db()
     assert placement.destination == "family"
     assert client.get(reverse("placements:board", args=[emergency.pk])).context["present"] == 0
+    # Once discharged, the page says so instead of discharging twice.
+    assert client.post(url, {**data, "confirmed": "yes"}).status_code == 302
+    assert Placement.objects.get().version == placement.version
 
 
 def test_others_see_no_board_and_a_restricted_childs_name_is_hidden(
     client, org, emergency, case_manager, carer, outsider
 ):
-    case = _case(org, emergency, case_manager, name="Тайна")
+    case = open_case(org, emergency, case_manager, name="Тайна")
     case.is_restricted = True
     case.save()
     placement = placement_admit(
         actor=case_manager,
         case=case,
-        bed=_bed(emergency, "Легло 1"),
+        bed=bed_of(emergency, "Легло 1"),
         legal_basis="court",
-        admitted_at=_night(),
+        admitted_at=night(),
     )
     client.force_login(carer)
     board = client.get(reverse("placements:board", args=[emergency.pk]))

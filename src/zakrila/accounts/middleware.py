@@ -46,18 +46,27 @@ class SessionLifetimeMiddleware:
         if request.user.is_authenticated:
             started = request.session.get(SESSION_AUTH_AT)
             limit = settings.ZAKRILA_SESSION_ABSOLUTE_SECONDS
-            tracked = UserSession.objects.filter(
-                session_key=request.session.session_key or "", user=request.user
-            ).first()
-            if tracked is None or started is None or time.time() - float(started) > limit:
-                logout(request)
-                messages.info(request, _("Your session has ended. Please sign in again."))
-                return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
-            session_touch(tracked)
             now = time.time()
+            if started is None or now - float(started) > limit:
+                return self._ended(request)
+            # Ending a session deletes it from the session store, so an ended session is
+            # already signed out here; its tracking row is read (and "last seen" written) once
+            # a minute, not on every page.
             if now - float(request.session.get(SESSION_TOUCHED_AT, 0)) >= SESSION_TOUCH_SECONDS:
+                tracked = UserSession.objects.filter(
+                    session_key=request.session.session_key or "", user=request.user
+                ).first()
+                if tracked is None:
+                    return self._ended(request)
+                session_touch(tracked)
                 request.session[SESSION_TOUCHED_AT] = int(now)  # saved: the idle clock restarts
         return self.get_response(request)
+
+    @staticmethod
+    def _ended(request: HttpRequest) -> HttpResponse:
+        logout(request)
+        messages.info(request, _("Your session has ended. Please sign in again."))
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
 
 
 class TwoFactorMiddleware:
@@ -95,12 +104,17 @@ class CurrentMembershipMiddleware:
         request.unit = None  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated:
+            from zakrila.accounts.policy import access_from_memberships
+
+            # One read of the memberships per request: the policy's access is made from it.
             memberships = list(
                 Membership.objects.current()
                 .filter(user=user)
                 .select_related("organisation")
+                .prefetch_related("units")
                 .order_by("id")
             )
+            access_from_memberships(user, memberships)
             chosen = request.session.get(SESSION_ORGANISATION)
             membership = next((m for m in memberships if m.organisation_id == chosen), None)
             if membership is None and memberships:

@@ -184,6 +184,12 @@ def access_for(user: Any) -> Access:
     memberships = (
         Membership.objects.current().filter(user=user).prefetch_related("units").order_by("id")
     )
+    return access_from_memberships(user, memberships)
+
+
+def access_from_memberships(user: Any, memberships: Iterable[Membership]) -> Access:
+    """The access of these memberships (their units prefetched), cached on the user: the
+    middleware reads the memberships once per request and the policy reuses them."""
     reaches = []
     for membership in memberships:
         unit_ids = frozenset(unit.pk for unit in membership.units.all())

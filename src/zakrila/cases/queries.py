@@ -339,20 +339,17 @@ class FilterField:
 def case_filter_choices(
     *, user: Any, organisation_id: int, params: Mapping[str, Any], unit: Any
 ) -> list[FilterField]:
-    from zakrila.accounts.policy import units_visible_to
-    from zakrila.accounts.queries import staff_choices
+    from zakrila.accounts.policy import access_for
+    from zakrila.core.lookups import staff, units_reached
 
     def given(name: str) -> str:
         raw = params.get(name, "")
         return str(raw)[:40] if raw else ""
 
-    units = units_visible_to(user).filter(organisation_id=organisation_id, is_active=True)
-    unit_options = [("", _("all units"))] + [
-        (str(pk), name) for pk, name in units.order_by("name").values_list("pk", "name")
-    ]
-    staff_options = [("", _("anyone"))] + [
-        (str(pk), name) for pk, name in staff_choices(organisation_id)
-    ]
+    reach = access_for(user).reach_in(organisation_id)
+    units = units_reached(organisation_id, reach.unit_ids if reach else frozenset())
+    unit_options = [("", _("all units"))] + [(str(unit.pk), unit.name) for unit in units]
+    staff_options = [("", _("anyone"))] + [(str(pk), name) for pk, name in staff(organisation_id)]
     return [
         FilterField(
             "status",

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from zakrila.core import checks  # noqa: F401  (registers the system checks)
+        from zakrila.core.signals import connect
+
+        connect()

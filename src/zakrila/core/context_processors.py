@@ -1,14 +1,47 @@
-"""What the layout needs on every page: the user's organisation, units and navigation."""
+"""What the layout needs on every page: the user's organisation, units and navigation.
+
+The navigation depends only on the roles and the language, so it is built once per pair and
+kept; the unit switcher reads the organisation's units from the cache (``core.lookups``).
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from zakrila.accounts.policy import has_capability, units_visible_to
+from zakrila.accounts.policy import CAPABILITIES, access_for
+from zakrila.core.lookups import units_reached
+
+# (label, route, key, capability needed or None), in the order of the menu.
+NAV: list[tuple[Any, str, str, str | None]] = [
+    (_("Home"), "core:home", "home", None),
+    (_("Units"), "organisations:unit_list", "units", None),
+    (_("Programmes"), "organisations:programme_list", "programmes", None),
+    (_("My work"), "cases:my_work", "my_work", "case.view"),
+    (_("Cases"), "cases:list", "cases", "case.view"),
+    (_("Residential"), "placements:boards", "placements", "placement.view"),
+    (_("Training"), "training:index", "training", "training.view"),
+    (_("People"), "people:list", "people", "person.view"),
+    (_("Duplicates"), "people:duplicates", "duplicates", "person.merge"),
+    (_("Contracts"), "organisations:contract_list", "contracts", "contract.view"),
+    (_("Audit trail"), "audit:search", "audit", "audit.search"),
+    (_("Records of processing"), "privacy:records", "privacy", "privacy.records"),
+]
+
+
+@lru_cache(maxsize=512)
+def navigation(roles: frozenset[str], language: str) -> tuple[dict[str, str], ...]:
+    """The menu for these roles in this language (labels already in it)."""
+    return tuple(
+        {"url": reverse(route), "label": str(label), "key": key}
+        for label, route, key, needed in NAV
+        if needed is None or roles & CAPABILITIES[needed]
+    )
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -16,53 +49,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if membership is None:
         return {"shell_membership": None}
     org_id = membership.organisation_id
-    nav = [
-        {"url": reverse("core:home"), "label": _("Home"), "key": "home"},
-        {"url": reverse("organisations:unit_list"), "label": _("Units"), "key": "units"},
-        {
-            "url": reverse("organisations:programme_list"),
-            "label": _("Programmes"),
-            "key": "programmes",
-        },
-    ]
-    if has_capability(request.user, "case.view", org_id):
-        nav.append({"url": reverse("cases:my_work"), "label": _("My work"), "key": "my_work"})
-        nav.append({"url": reverse("cases:list"), "label": _("Cases"), "key": "cases"})
-    if has_capability(request.user, "placement.view", org_id):
-        nav.append(
-            {"url": reverse("placements:boards"), "label": _("Residential"), "key": "placements"}
-        )
-    if has_capability(request.user, "training.view", org_id):
-        nav.append({"url": reverse("training:index"), "label": _("Training"), "key": "training"})
-    if has_capability(request.user, "person.view", org_id):
-        nav.append({"url": reverse("people:list"), "label": _("People"), "key": "people"})
-    if has_capability(request.user, "person.merge", org_id):
-        nav.append(
-            {"url": reverse("people:duplicates"), "label": _("Duplicates"), "key": "duplicates"}
-        )
-    if has_capability(request.user, "contract.view", org_id):
-        nav.append(
-            {
-                "url": reverse("organisations:contract_list"),
-                "label": _("Contracts"),
-                "key": "contracts",
-            }
-        )
-    if has_capability(request.user, "audit.search", org_id):
-        nav.append({"url": reverse("audit:search"), "label": _("Audit trail"), "key": "audit"})
-    if has_capability(request.user, "privacy.records", org_id):
-        nav.append(
-            {
-                "url": reverse("privacy:records"),
-                "label": _("Records of processing"),
-                "key": "privacy",
-            }
-        )
-    units = list(units_visible_to(request.user).filter(organisation_id=org_id, is_active=True))
+    reach = access_for(request.user).reach_in(org_id)
+    roles = reach.roles if reach else frozenset()
     return {
         "shell_membership": membership,
-        "shell_nav": nav,
-        "shell_units": units,
+        "shell_nav": navigation(roles, get_language() or ""),
+        "shell_units": units_reached(org_id, reach.unit_ids if reach else frozenset()),
         "shell_unit": getattr(request, "unit", None),
-        "shell_search": has_capability(request.user, "person.view", org_id),
+        "shell_search": bool(roles & CAPABILITIES["person.view"]),
     }

@@ -14,7 +14,14 @@ from zakrila.cases.services import case_open
 from zakrila.organisations.models import Organisation, Unit, UnitKind
 from zakrila.people.models import Person, Sex
 from zakrila.placements.models import Bed, DiaryKind, LegalBasis, Placement
-from zakrila.placements.services import diary_write, placement_admit, placement_discharge
+from zakrila.placements.services import (
+    LATE_ENTRY_DAYS,
+    diary_write,
+    placement_admit,
+    placement_discharge,
+)
+
+PAPER_REGISTER = "Пренесено от хартиения регистър на звеното"
 
 DIARY = (
     (DiaryKind.DAILY, "Спокоен ден; вечеряхме заедно и гледахме филм."),
@@ -59,7 +66,8 @@ def build_placements(*, organisation: Organisation, seed: int) -> int:
         return 0
     manager = _staff(organisation, Role.CASE_MANAGER)
     carer = _staff(organisation, Role.CARER) or manager
-    if manager is None or carer is None:
+    director = _staff(organisation, Role.DIRECTOR)
+    if manager is None or carer is None or director is None:
         return 0
     fake = Faker("bg_BG")
     fake.seed_instance(seed)
@@ -105,10 +113,14 @@ def build_placements(*, organisation: Organisation, seed: int) -> int:
                 )
                 stay = rng.randint(1, 25) if emergency else rng.randint(60, 420)
                 admitted = _at(day, hour, rng.choice([0, 15, 40]))
+                # The year before the system came in: the director carries the admissions over
+                # from the paper register (older than a week, so only with a reason).
+                late = (today - day).days >= LATE_ENTRY_DAYS
                 placement = placement_admit(
-                    actor=carer, case=case, bed=bed, legal_basis=basis, admitted_at=admitted,
-                    order_number=f"ЗД-{day.year}-{rng.randint(100, 999)}", order_date=day,
-                    planned_end=day + dt.timedelta(days=stay if emergency else 365),
+                    actor=director if late else carer, case=case, bed=bed, legal_basis=basis,
+                    admitted_at=admitted, order_number=f"ЗД-{day.year}-{rng.randint(100, 999)}",
+                    order_date=day, planned_end=day + dt.timedelta(days=stay if emergency else 365),
+                    late_entry_reason=PAPER_REGISTER if late else "",
                 )  # fmt: skip
                 made += 1
                 end = day + dt.timedelta(days=stay)
@@ -116,7 +128,7 @@ def build_placements(*, organisation: Organisation, seed: int) -> int:
                 if still_here:
                     for kind, text in rng.sample(DIARY, 3):
                         diary_write(actor=carer, placement=placement, kind=kind, text=text,
-                                    written_at=timezone.now() - dt.timedelta(days=rng.randint(0, 10), hours=rng.randint(1, 9)))  # fmt: skip
+                                    written_at=max(admitted, timezone.now() - dt.timedelta(days=rng.randint(0, 10), hours=rng.randint(1, 9))))  # fmt: skip
                     break
                 end = min(end, today - dt.timedelta(days=1))
                 destination = (
@@ -125,7 +137,7 @@ def build_placements(*, organisation: Organisation, seed: int) -> int:
                     else rng.choice(["family", "kin", "foster", "adoption", "other_service"])
                 )
                 placement_discharge(
-                    actor=manager, placement=placement, discharged_at=max(_at(end, 11), admitted + dt.timedelta(hours=3)),
+                    actor=manager, placement=placement, discharged_at=min(max(_at(end, 11), admitted + dt.timedelta(hours=3)), timezone.now()),
                     destination=destination, expected_version=placement.version,
                 )  # fmt: skip
                 day = end + dt.timedelta(

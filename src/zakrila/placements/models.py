@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.placements.constraints import PostgresExclusionConstraint, StayRange
 
 
 class Bed(TenantModel):
@@ -130,6 +132,12 @@ class Placement(TenantModel):
     over_capacity_reason = models.CharField(
         _("reason for admitting over capacity"), max_length=300, blank=True
     )
+    late_entry_reason = models.CharField(
+        _("reason for recording the admission late"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why an admission more than a week old is recorded only now (the director)."),
+    )
 
     objects = PlacementQuerySet.as_manager()
 
@@ -148,6 +156,26 @@ class Placement(TenantModel):
                 condition=models.Q(discharged_at__isnull=True) | ~models.Q(destination=""),
                 name="placement_discharge_has_destination",
                 violation_error_message=_("Record where the child goes at discharge."),
+            ),
+            # On PostgreSQL the database refuses what the service's check cannot see: a stay
+            # admitted at the same moment in another transaction (another unit's, another bed's).
+            PostgresExclusionConstraint(
+                name="placement_person_one_bed_at_a_time",
+                expressions=[
+                    ("person", RangeOperators.EQUAL),
+                    (StayRange("admitted_at", "discharged_at"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_(
+                    "The child is already placed at that time. A child is never in two beds at once: discharge them there first."
+                ),
+            ),
+            PostgresExclusionConstraint(
+                name="placement_bed_one_child_at_a_time",
+                expressions=[
+                    ("bed", RangeOperators.EQUAL),
+                    (StayRange("admitted_at", "discharged_at"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("The bed is taken at that time. Choose a free bed."),
             ),
         ]
         indexes = [

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +18,58 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zakrila.accounts.policy import (
+    cases_visible_to,
+    has_capability,
+    people_visible_to,
+    placements_visible_to,
+    residential_units_visible_to,
+)
+from zakrila.cases.models import Case
 from zakrila.organisations.models import Unit
+from zakrila.people.models import Person
+from zakrila.people.names import search_key
+from zakrila.people.queries import likely_duplicates, search_people
+from zakrila.placements import counts
 from zakrila.placements.models import Destination, LegalBasis, Placement
 
 POLICE_WARNING_HOURS = 12
+
+# The figures and the month calendar cover January 2000 (the Child Protection Act) up to the
+# end of next year; a month or a year outside, or not a month at all, means "now".
+FIRST_YEAR = 2000
+
+
+def month_from(text: str | None, *, today: dt.date) -> tuple[int, int]:
+    """The (year, month) of a ``YYYY-MM`` link parameter; this month for anything else."""
+    try:
+        year_text, month_text = (text or "").split("-")
+        year, month = int(year_text), int(month_text)
+    except ValueError:
+        return today.year, today.month
+    if not (FIRST_YEAR <= year <= today.year + 1 and 1 <= month <= 12):
+        return today.year, today.month
+    return year, month
+
+
+def year_from(text: str | None, *, today: dt.date) -> int:
+    """The year of the figures from a parameter; this year for anything else or a year with no
+    figures yet (before 2000, after this one)."""
+    try:
+        year = int(text or "")
+    except ValueError:
+        return today.year
+    return year if FIRST_YEAR <= year <= today.year else today.year
+
+
+def neighbour_months(year: int, month: int, *, today: dt.date) -> tuple[str | None, str | None]:
+    """The ``YYYY-MM`` of the month before and after, where the calendar still goes."""
+    previous = (year - (month == 1), (month - 2) % 12 + 1)
+    following = (year + (month == 12), month % 12 + 1)
+    return (
+        f"{previous[0]}-{previous[1]}" if previous[0] >= FIRST_YEAR else None,
+        f"{following[0]}-{following[1]}" if following[0] <= today.year + 1 else None,
+    )
 
 
 def local_day(moment: dt.datetime) -> dt.date:
@@ -141,8 +191,8 @@ def alerts_for(
                 Alert(
                     placement,
                     "long_stay",
-                    _("The stay is longer than the unit's %(days)s days.")
-                    % {"days": unit.max_stay_days},
+                    _("The stay is longer than the unit's %(days)s.")
+                    % {"days": counts.days(unit.max_stay_days)},
                 )
             )
     return alerts
@@ -181,3 +231,147 @@ def month_calendar(unit: Unit, year: int, month: int) -> dict[str, Any]:
 
 DESTINATIONS = list(Destination)
 LEGAL_BASES = list(LegalBasis)
+
+
+# --- Finding the child's case at admission ------------------------------------------------------
+
+CASE_SEARCH_LIMIT = 10
+MIN_SEARCH_LENGTH = 2
+# A case number as people type it, once folded like a name ("ЦОП-2026-0042", "cop 2026 42",
+# "цоп-2026-42", "2026-42", "42"): the unit's code, the year, the serial without its zeros.
+_CASE_NUMBER = re.compile(
+    r"^(?:(?P<prefix>[a-z][a-z0-9 ]*?) )?(?:(?P<year>\d{4}) )?(?P<serial>\d{1,6})$"
+)
+
+
+@dataclass
+class CaseChoice:
+    """A case found for an admission, with where its child is placed now (if anywhere)."""
+
+    case: Case
+    placed_in: Placement | None
+
+
+def cases_for_admission(*, user: Any, organisation_id: int, text: str) -> list[CaseChoice]:
+    """The cases the user may see in the organisation that match ``text`` — a case number in
+    either script and any letter case, with or without the zeros, or the child's name as people
+    search finds it (either script, partial, a typo on PostgreSQL) — open cases first."""
+    visible = cases_visible_to(user).filter(organisation_id=organisation_id)
+    folded = search_key(text)
+    number = _CASE_NUMBER.match(folded)
+    if number:
+        found = visible.filter(number__endswith=f"-{int(number['serial']):04d}")
+        if number["year"]:
+            found = found.filter(number__contains=f"-{number['year']}-")
+        prefix = (number["prefix"] or "").replace(" ", "")
+        cases = [
+            case
+            for case in found.select_related("person", "unit").order_by("-opened_on", "-id")[:50]
+            if search_key(case.number.rsplit("-", 2)[0]).replace(" ", "").startswith(prefix)
+        ]
+    else:
+        people = [person.pk for person in search_people(user=user, text=text)]
+        rank = {pk: index for index, pk in enumerate(people)}
+        cases = sorted(
+            visible.filter(person_id__in=people).select_related("person", "unit"),
+            key=lambda case: (rank[case.person_id], not case.is_open, -case.pk),
+        )
+    cases = sorted(cases, key=lambda case: not case.is_open)[:CASE_SEARCH_LIMIT]
+    return with_current_placements(cases)
+
+
+def with_current_placements(cases: list[Case]) -> list[CaseChoice]:
+    """Each case with its child's current stay, in one query."""
+    stays = {
+        stay.person_id: stay
+        for stay in Placement.objects.filter(person_id__in=[case.person_id for case in cases])
+        .current()
+        .select_related("unit", "bed")
+    }
+    return [CaseChoice(case, stays.get(case.person_id)) for case in cases]
+
+
+def search_text(typed: str) -> str:
+    """What is searched for: the typed text without control and format characters (a NUL
+    cannot even be stored in PostgreSQL's text), at most 100 characters."""
+    kept = "".join(char for char in typed if unicodedata.category(char) not in ("Cc", "Cf"))
+    return " ".join(kept.split())[:100]
+
+
+def searchable(text: str) -> bool:
+    """Two letters, or any digits (a case's serial number), are enough to search."""
+    return len(text) >= MIN_SEARCH_LENGTH or (text.isascii() and text.isdigit())
+
+
+@dataclass
+class LikelyChild:
+    """A child already registered who may be the one being admitted as new, with the cases of
+    theirs the user may see."""
+
+    person: Person
+    choices: list[CaseChoice]
+
+
+def likely_children(
+    *,
+    user: Any,
+    organisation_id: int,
+    first_name: str,
+    last_name: str,
+    birth_date: dt.date,
+) -> list[LikelyChild]:
+    """Before a child is registered at admission: the children the user may see with a similar
+    name and a close birth date (the birth date is estimated), and their cases."""
+    candidates = likely_duplicates(
+        organisation_id=organisation_id,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        estimated=True,
+    )
+    if not candidates:
+        return []
+    visible = set(
+        people_visible_to(user)
+        .filter(pk__in=[candidate.person.pk for candidate in candidates])
+        .values_list("pk", flat=True)
+    )
+    people = [candidate.person for candidate in candidates if candidate.person.pk in visible]
+    cases = with_current_placements(
+        list(
+            cases_visible_to(user)
+            .filter(organisation_id=organisation_id, person_id__in=[p.pk for p in people])
+            .select_related("person", "unit")
+            .order_by("-opened_on", "-id")
+        )
+    )
+    return [
+        LikelyChild(person, [choice for choice in cases if choice.case.person_id == person.pk])
+        for person in people
+    ]
+
+
+@dataclass
+class CasePlacement:
+    """What the case page shows about placement: where the child is placed now (and whether
+    the user may open that stay), or the units the user may admit the child into."""
+
+    stay: Placement | None
+    stay_visible: bool
+    admit_into: list[Unit]
+
+
+def placement_for_case(*, user: Any, case: Case) -> CasePlacement:
+    stay = (
+        Placement.objects.filter(person_id=case.person_id)
+        .current()
+        .select_related("unit", "bed")
+        .first()
+    )
+    if stay is not None:
+        visible = placements_visible_to(user).filter(pk=stay.pk).exists()
+        return CasePlacement(stay, visible, [])
+    if not case.is_open or not has_capability(user, "placement.admit", case.organisation_id):
+        return CasePlacement(None, False, [])
+    units = residential_units_visible_to(user).filter(organisation_id=case.organisation_id)
+    return CasePlacement(None, False, list(units.order_by("name")))

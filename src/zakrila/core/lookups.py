@@ -1,0 +1,78 @@
+"""Small lists every page of an organisation shows — its units, its staff — read once and kept
+in the cache, instead of queried on every request.
+
+Each organisation has a generation number in the cache; a change to a unit, a membership or a
+user's name moves it on, so the next page reads the lists afresh. With several app servers the
+cache is Redis (``REDIS_URL``), shared by all; the embedded default keeps a cache per process,
+so the lists there also expire after ``TTL`` seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+
+TTL = 60
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    pk: int
+    name: str
+    parent_id: int | None
+
+
+def _generation(organisation_id: int) -> int:
+    return cache.get_or_set(f"zakrila:org:{organisation_id}:gen", 1, None) or 1
+
+
+def organisation_changed(organisation_id: int | None) -> None:
+    """Forget the organisation's cached lists (a unit, a membership or a name changed)."""
+    if organisation_id is None:
+        return
+    key = f"zakrila:org:{organisation_id}:gen"
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 2, None)
+
+
+def _cached(organisation_id: int, name: str, read: Any) -> Any:
+    key = f"zakrila:org:{organisation_id}:{_generation(organisation_id)}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, TTL)
+    return value
+
+
+def active_units(organisation_id: int) -> list[UnitChoice]:
+    """The organisation's units in use, by name."""
+    from zakrila.organisations.models import Unit
+
+    def read() -> list[UnitChoice]:
+        rows = Unit.objects.filter(organisation_id=organisation_id, is_active=True).order_by("name")
+        return [UnitChoice(pk, name, parent) for pk, name, parent in rows.values_list(
+            "pk", "name", "parent_id"
+        )]  # fmt: skip
+
+    result: list[UnitChoice] = _cached(organisation_id, "units", read)
+    return result
+
+
+def staff(organisation_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the people working in the organisation now."""
+    from zakrila.accounts.queries import staff_choices
+
+    result: list[tuple[int, str]] = _cached(
+        organisation_id, "staff", lambda: staff_choices(organisation_id)
+    )
+    return result
+
+
+def units_reached(organisation_id: int, unit_ids: frozenset[int] | None) -> list[UnitChoice]:
+    """The units a membership reaches: all of the organisation's, or the listed ones."""
+    units = active_units(organisation_id)
+    return units if unit_ids is None else [u for u in units if u.pk in unit_ids]

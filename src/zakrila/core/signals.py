@@ -1,0 +1,38 @@
+"""Cache invalidation only: when a unit, a membership or a user changes, the organisation's
+cached lists (``core.lookups``) are read afresh. No business logic lives here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from zakrila.core.lookups import organisation_changed
+
+
+def _unit_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    organisation_changed(instance.organisation_id)
+
+
+def _membership_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    organisation_changed(getattr(instance, "organisation_id", None))
+
+
+def _user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    for organisation_id in instance.memberships.values_list("organisation_id", flat=True):
+        organisation_changed(organisation_id)
+
+
+def connect() -> None:
+    from zakrila.accounts.models import Membership, User
+    from zakrila.organisations.models import Unit
+
+    for signal in (post_save, post_delete):
+        signal.connect(_unit_changed, sender=Unit, dispatch_uid="zakrila-lookups-unit")
+        signal.connect(
+            _membership_changed, sender=Membership, dispatch_uid="zakrila-lookups-membership"
+        )
+    post_save.connect(_user_changed, sender=User, dispatch_uid="zakrila-lookups-user")
+    m2m_changed.connect(
+        _membership_changed, sender=Membership.units.through, dispatch_uid="zakrila-lookups-units"
+    )
