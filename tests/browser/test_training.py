@@ -42,6 +42,7 @@ def test_attendance_completion_certificates_and_the_public_page(browser, page, d
         taps += 1
     counter = page.locator("[data-attendance-count]")
     assert counter.inner_text() == str(everyone - ABSENT)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / "training-attendance.png"))
     with page.expect_navigation():
         page.get_by_test_id("attendance-save").click()

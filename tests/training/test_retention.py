@@ -86,3 +86,11 @@ def test_recent_trainees_are_kept(trainer, settings):
     make_cohort(trainer, make_edition(trainer, hours=(8,)))
     assert retention_run().records["trainee"] == 0
     assert not Trainee.objects.filter(anonymised_at__isnull=False).exists()
+
+
+def test_the_records_of_processing_say_what_is_kept_and_for_how_long(client, org, dpo):
+    client.force_login(dpo)
+    page = client.get(reverse("privacy:records")).content.decode()
+    assert "Обучение на специалисти от други организации" in page
+    assert "Публична проверка на сертификат" in page
+    assert "име, организация, вид организация, област, длъжност, имейл" in page
