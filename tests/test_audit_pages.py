@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 from tests.factories import member
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.queries import PAGE_SIZE
-from zakrila.audit.services import audit_record
+from zakrila.audit.services import audit_record, audit_view
 from zakrila.privacy.processing import records_of_processing
 
 
@@ -89,3 +91,171 @@ def test_records_of_processing_come_from_configuration(client, org, settings):
 def test_records_of_processing_are_refused_to_a_carer(client, org):
     client.force_login(member(org, Role.CARER))
     assert client.get(reverse("privacy:records")).status_code == 403
+
+
+# --- In plain language ----------------------------------------------------------------------------
+
+
+def _case(org, cop, case_manager, **fields):
+    from tests.factories import PersonFactory
+    from zakrila.cases.services import case_open
+
+    case = case_open(
+        actor=case_manager,
+        unit=cop,
+        person=PersonFactory(organisation=org, unit=cop, first_name="Ивана", last_name="Колева"),
+        key_worker=case_manager,
+        without_referral_reason="консултация",
+    )
+    if fields:
+        type(case).objects.filter(pk=case.pk).update(**fields)
+        case.refresh_from_db()
+    return case
+
+
+def _rows(response):
+    return [
+        " ".join(cell.split())
+        for cell in re.findall(
+            r'<td data-testid="audit-sentence">(.*?)</td>', response.content.decode(), re.S
+        )
+    ]
+
+
+def test_the_audit_search_says_in_words_who_did_what_to_whose_file(client, org, cop, case_manager):
+    from tests.factories import PersonFactory
+
+    child = PersonFactory(organisation=org, unit=cop, first_name="Мария", last_name="Петрова")
+    audit_view(actor=case_manager, obj=child, person_id=child.pk)
+    case = _case(org, cop, case_manager)
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=case_manager,
+        obj=case,
+        changes={
+            "risk_level": {"old": "medium", "new": "high"},
+            "key_worker_id": {"old": 1, "new": 2},
+        },
+    )
+    client.force_login(member(org, Role.DPO, email="dpo@example.bg"))
+    response = client.get(reverse("audit:search"))
+    content = response.content.decode()
+    table = content[content.index('data-testid="audit-events"') :]
+    table = table[: table.index("</table>")]
+    sentences = _rows(response)
+    assert (
+        f'Промени <a href="{case.get_absolute_url()}">случая {case.number}</a>: '
+        "ниво на риск, водещ случая" in sentences
+    )
+    assert f'Прегледа <a href="{child.get_absolute_url()}">досието на {child}</a>' in sentences
+    assert "Йорданка Христова" in table and "cm@example.bg" in table
+    # No raw technical text reaches the DPO.
+    for raw in ("people.person", "cases.case", "&#x27;what&#x27;", "risk_level", "key_worker_id"):
+        assert raw not in table, raw
+
+
+def test_who_saw_this_file_names_the_changed_fields_by_their_labels(client, org, cop, case_manager):
+    from tests.factories import PersonFactory
+
+    child = PersonFactory(organisation=org, unit=cop)
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=case_manager,
+        obj=child,
+        person_id=child.pk,
+        changes={"birth_date": {"old": "2015-03-14", "new": "2015-04-14"}},
+    )
+    client.force_login(member(org, Role.DIRECTOR))
+    response = client.get(reverse("people:history", args=[child.pk]))
+    sentences = _rows(response)
+    assert any(s.endswith(": дата на раждане") for s in sentences), sentences
+    assert "birth_date" not in response.content.decode()
+
+
+def test_a_record_the_viewer_may_not_open_is_named_only_by_kind_and_number(
+    client, org, cop, case_manager
+):
+    restricted = _case(org, cop, case_manager, is_restricted=True)
+    audit_record(action=AuditAction.VIEW, actor=case_manager, obj=restricted)
+    client.force_login(member(org, Role.DPO))  # not on the case's team
+    response = client.get(reverse("audit:search"), {"action": "view"})
+    sentences = _rows(response)
+    assert sentences == [f"Прегледа случай № {restricted.pk}"]
+    assert restricted.number not in response.content.decode()
+    assert restricted.get_absolute_url() not in response.content.decode()
+
+
+def test_sign_ins_searches_and_refusals_read_as_sentences_with_their_details(
+    client, org, case_manager
+):
+    audit_record(
+        action=AuditAction.LOGIN,
+        actor=case_manager,
+        organisation_id=org.pk,
+        details={"second_factor": "recovery"},
+    )
+    audit_record(
+        action=AuditAction.SEARCH,
+        actor=case_manager,
+        organisation_id=org.pk,
+        object_type="people.person",
+        details={"text": "Иван", "found": 3},
+    )
+    audit_record(
+        action=AuditAction.DENIED,
+        actor=case_manager,
+        organisation_id=org.pk,
+        details={"path": "/cases/99/", "route": "cases:case", "status": 404},
+    )
+    client.force_login(member(org, Role.DPO))
+    content = " ".join(client.get(reverse("audit:search")).content.decode().split())
+    assert "Влезе в системата" in content and "с резервен код" in content
+    assert "Търси в регистъра на хората" in content
+    assert "за „Иван“; 3 намерени" in content
+    assert "Получи отказ за страница" in content
+    assert "адрес /cases/99/ (не е намерено или е извън достъпа на потребителя)" in content
+
+
+def test_an_app_registers_how_its_records_are_named(org, case_manager):
+    from django.utils import translation
+
+    from zakrila.audit import describe
+
+    describe.register_record_kind(
+        "training.cohort",
+        describe.RecordKind(
+            many="the cohorts",
+            name=lambda viewer, ids: {
+                i: describe.RecordLabel(f"the cohort {i}", "/c/") for i in ids
+            },
+        ),
+    )
+    try:
+        event = audit_record(
+            action=AuditAction.VIEW,
+            actor=case_manager,
+            organisation_id=org.pk,
+            object_type="training.cohort",
+            object_id=7,
+        )
+        with translation.override("en"):
+            (row,) = describe.describe_events([event], viewer=case_manager)
+        assert row.sentence == 'Viewed <a href="/c/">the cohort 7</a>'
+        assert row.who == "Йорданка Христова" and row.who_detail == "cm@example.bg"
+    finally:
+        describe._kinds.pop("training.cohort")
+
+
+def test_the_audit_pages_read_the_names_of_a_page_of_events_in_a_few_queries(
+    client, org, cop, case_manager, django_assert_max_num_queries
+):
+    from tests.factories import PersonFactory
+
+    for _ in range(30):
+        child = PersonFactory(organisation=org, unit=cop)
+        audit_view(actor=case_manager, obj=child, person_id=child.pk)
+    client.force_login(member(org, Role.DPO))
+    client.get(reverse("audit:search"))
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("audit:search"))
+    assert sum(row.startswith("Прегледа") for row in _rows(response)) == 30

@@ -36,6 +36,7 @@ def test_settings_come_from_the_environment(tmp_path):
     result = _run(
         code,
         SECRET_KEY="x" * 60,
+        ZAKRILA_AUDIT_KEY="a" * 48,
         ALLOWED_HOSTS="zakrila.example.bg,other.example.bg",
         ZAKRILA_DATA_DIR=str(tmp_path),
     )
@@ -71,6 +72,7 @@ def test_production_check_deploy_is_clean(tmp_path):
     env = {
         "SECRET_KEY": "k" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ_-" * 2,
         "ALLOWED_HOSTS": "zakrila.example.bg",
+        "ZAKRILA_AUDIT_KEY": "audit-" + "0123456789abcdefghijklmnopqrstuvwxyz" * 2,
         "ZAKRILA_DATA_DIR": str(tmp_path),
     }
     result = _run(

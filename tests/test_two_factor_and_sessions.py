@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import TEST_PASSWORD
 from zakrila.accounts.models import Membership, UserSession
+from zakrila.accounts.services import membership_end, user_deactivate
 from zakrila.audit.models import AuditAction, AuditEvent
 
 
@@ -173,8 +174,7 @@ def test_disabling_an_account_ends_its_sessions_at_once(
     client = Client()
     _sign_in(client, case_manager.email)
     with django_capture_on_commit_callbacks(execute=True):
-        case_manager.is_active = False
-        case_manager.save()
+        user_deactivate(actor=None, user=case_manager)
     assert not UserSession.objects.filter(user=case_manager).exists()
     assert client.get("/").status_code == 302
 
@@ -186,8 +186,7 @@ def test_ending_a_membership_ends_the_users_sessions(
     _sign_in(client, case_manager.email)
     membership = Membership.objects.get(user=case_manager)
     with django_capture_on_commit_callbacks(execute=True):
-        membership.ends_on = dt.date(2025, 12, 31)
-        membership.save()
+        membership_end(actor=None, membership=membership, ends_on=dt.date(2025, 12, 31))
     assert not UserSession.objects.filter(user=case_manager).exists()
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))

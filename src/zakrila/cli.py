@@ -1,5 +1,6 @@
 """The ``zakrila`` command: ``demo``, ``serve``, ``migrate``, ``check``, ``createadmin``,
-``audit verify`` and any other Django command, directly or through ``zakrila manage …``."""
+``audit seal|checkpoint|verify|privileges``, ``backup``, ``restore`` and any other Django
+command, directly or through ``zakrila manage …``."""
 
 from __future__ import annotations
 

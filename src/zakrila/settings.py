@@ -297,6 +297,39 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# --- Audit trail ----------------------------------------------------------------------------
+# The audit chain is sealed with an HMAC key kept outside the database: whoever can write the
+# tables cannot forge a chain that verifies. ZAKRILA_AUDIT_KEY (or a file holding it,
+# ZAKRILA_AUDIT_KEY_FILE) is required in production; keys used before a rotation stay listed in
+# ZAKRILA_AUDIT_PREVIOUS_KEYS (comma-separated) so older seals still verify.
+ZAKRILA_AUDIT_KEY = (
+    Path(os.environ["ZAKRILA_AUDIT_KEY_FILE"]).read_text(encoding="utf-8").strip()
+    if os.environ.get("ZAKRILA_AUDIT_KEY_FILE")
+    else os.environ.get("ZAKRILA_AUDIT_KEY", "")
+)
+if not ZAKRILA_AUDIT_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "ZAKRILA_AUDIT_KEY is required in production: the key that seals the audit trail, "
+            "kept outside the database (e.g. python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'). See docs/operations.md."
+        )
+    ZAKRILA_AUDIT_KEY = "zakrila-development-audit-key-not-secret"
+ZAKRILA_AUDIT_PREVIOUS_KEYS = env_list("ZAKRILA_AUDIT_PREVIOUS_KEYS")
+# Where `zakrila audit checkpoint` anchors each chain's head outside the database: an
+# append-only JSON-lines file, and/or syslog ("/dev/log" or "host:port").
+ZAKRILA_AUDIT_CHECKPOINT_FILE = os.environ.get("ZAKRILA_AUDIT_CHECKPOINT_FILE") or str(
+    DATA_DIR / "audit-checkpoints.jsonl"
+)
+ZAKRILA_AUDIT_CHECKPOINT_SYSLOG = os.environ.get("ZAKRILA_AUDIT_CHECKPOINT_SYSLOG", "")
+# `zakrila audit verify` reports events still unsealed after this many seconds.
+ZAKRILA_AUDIT_UNSEALED_AFTER_SECONDS = int(
+    os.environ.get("ZAKRILA_AUDIT_UNSEALED_AFTER_SECONDS", "60")
+)
+# Every worker of `zakrila serve` / `zakrila demo` seals the trail in a background thread; set
+# to 0 when a separate `zakrila audit seal --loop` does it.
+ZAKRILA_AUDIT_SEAL_IN_SERVER = env_bool("ZAKRILA_AUDIT_SEAL_IN_SERVER", True)
+
 # --- Zakrila --------------------------------------------------------------------------------
 ZAKRILA_DEMO_EMAIL_DOMAINS = ("demo.zakrila.bg", "other.demo.zakrila.bg")
 

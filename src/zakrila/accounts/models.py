@@ -52,6 +52,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     People signs in with their email address. What they may see comes from their memberships,
     never from the user itself; a superuser administers the system through the admin site.
+    Accounts are changed and closed through ``accounts.services`` (``user_update``,
+    ``user_deactivate``), which audit the change and sign a closed account out everywhere.
     """
 
     email = models.EmailField(_("email address"), unique=True)
@@ -88,19 +90,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        was_active = None
-        if self.pk is not None:
-            was_active = (
-                type(self).objects.filter(pk=self.pk).values_list("is_active", flat=True).first()
-            )
-        super().save(*args, **kwargs)
-        if was_active and not self.is_active:
-            # A disabled account is signed out everywhere, whoever disabled it and however.
-            from zakrila.accounts.sessions import sessions_end_for_user
-
-            sessions_end_for_user(self)
-
     def get_full_name(self) -> str:
         return self.full_name
 
@@ -121,7 +110,10 @@ class Membership(models.Model):
     """A user's place in one organisation: their roles there and, optionally, their units.
 
     A membership without units reaches every unit of the organisation; with units, only those.
-    When a membership ends, the user loses access to that organisation at once.
+    When a membership ends, the user loses access to that organisation at once. Memberships are
+    granted, changed and ended through ``accounts.services`` (``membership_grant``,
+    ``membership_change``, ``membership_end``), which audit the change and end the user's
+    sessions; the model itself has no side effects.
     """
 
     user = models.ForeignKey(
@@ -167,14 +159,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        if not self.is_current:
-            # An ended membership takes effect at once: the user's sessions end now.
-            from zakrila.accounts.sessions import sessions_end_for_user
-
-            sessions_end_for_user(self.user)
 
     def clean(self) -> None:
         super().clean()

@@ -1,11 +1,15 @@
-"""Changes to accounts: the second factor and recovery codes, and ending sessions."""
+"""Changes to accounts: the second factor and recovery codes, ending sessions, memberships
+and account changes."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,11 +22,13 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from zakrila.accounts.models import AccountNotice, User, UserSession
-from zakrila.accounts.sessions import session_end
+from zakrila.accounts.models import AccountNotice, Membership, User, UserSession
+from zakrila.accounts.policy import forget_access
+from zakrila.accounts.sessions import session_end, sessions_end_for_user
 from zakrila.audit.context import current_origin
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
+from zakrila.audit.services import audit_record, changes_between, snapshot
+from zakrila.organisations.models import Organisation, Unit
 
 RECOVERY_DEVICE_NAME = "recovery"
 
@@ -224,3 +230,170 @@ def session_end_by_user(*, user: User, session: UserSession) -> None:
 
 def _digits(token: str) -> str:
     return "".join(ch for ch in token if ch.isdigit())
+
+
+# --- Memberships and accounts -----------------------------------------------------------------
+# Who may do what in which organisation is itself a record with legal weight: every grant,
+# change and end of a membership, and every change to an account, is written to the audit trail
+# in the same transaction, with the fields that changed. Ending access ends the user's sessions
+# as soon as the transaction commits.
+
+MEMBERSHIP_FIELDS = ("roles", "job_title", "starts_on", "ends_on", "is_active")
+USER_FIELDS = ("email", "full_name", "is_active", "is_staff", "is_superuser")
+_UNCHANGED: Any = object()
+
+
+def _membership_state(membership: Membership) -> dict[str, Any]:
+    state = snapshot(membership, MEMBERSHIP_FIELDS)
+    state["units"] = sorted(membership.units.values_list("pk", flat=True))
+    return state
+
+
+def _check_units(organisation_id: int, units: Iterable[Unit]) -> list[Unit]:
+    units = list(units)
+    foreign = [unit for unit in units if unit.organisation_id != organisation_id]
+    if foreign:
+        raise ValidationError(
+            {"units": _("Choose only units of the membership's own organisation.")},
+            code="foreign_unit",
+        )
+    return units
+
+
+def _end_sessions_if_access_ended(user: User, *, was_current: bool, is_current: bool) -> int:
+    forget_access(user)
+    if was_current and not is_current:
+        return sessions_end_for_user(user)
+    return 0
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: User | None,
+    user: User,
+    organisation: Organisation,
+    roles: Iterable[str],
+    units: Iterable[Unit] = (),
+    job_title: str = "",
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+) -> Membership:
+    """Make a user a member of an organisation with these roles (and, optionally, units)."""
+    membership = Membership(
+        user=user,
+        organisation=organisation,
+        roles=list(roles),
+        job_title=job_title,
+        starts_on=starts_on or timezone.localdate(),
+        ends_on=ends_on,
+    )
+    membership.full_clean()
+    units = _check_units(organisation.pk, units)
+    membership.save()
+    membership.units.set(units)
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        organisation_id=organisation.pk,
+        obj=membership,
+        changes=changes_between({}, _membership_state(membership)),
+        details={"user": user.pk},
+    )
+    forget_access(user)
+    return membership
+
+
+@transaction.atomic
+def membership_change(
+    *,
+    actor: User | None,
+    membership: Membership,
+    roles: Iterable[str] = _UNCHANGED,
+    units: Iterable[Unit] = _UNCHANGED,
+    job_title: str = _UNCHANGED,
+    starts_on: dt.date = _UNCHANGED,
+    ends_on: dt.date | None = _UNCHANGED,
+    is_active: bool = _UNCHANGED,
+) -> Membership:
+    """Change a membership's roles, units or dates. If it stops being current, the user's
+    access to the organisation ends at once: their sessions end when this commits."""
+    current = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    before = _membership_state(current)
+    was_current = current.is_current
+    given = {
+        "roles": list(roles) if roles is not _UNCHANGED else _UNCHANGED,
+        "job_title": job_title,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "is_active": is_active,
+    }
+    for name, value in given.items():
+        if value is not _UNCHANGED:
+            setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    if units is not _UNCHANGED:
+        current.units.set(_check_units(current.organisation_id, units))
+    changes = changes_between(before, _membership_state(current))
+    if changes:
+        ended = _end_sessions_if_access_ended(
+            current.user, was_current=was_current, is_current=current.is_current
+        )
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            organisation_id=current.organisation_id,
+            obj=current,
+            changes=changes,
+            details={"user": current.user_id, **({"sessions_ended": ended} if ended else {})},
+        )
+    return current
+
+
+def membership_end(
+    *, actor: User | None, membership: Membership, ends_on: dt.date | None = None
+) -> Membership:
+    """End a membership (today unless said otherwise): from then on the user has no access to
+    the organisation, and their sessions end at once when it ends today or earlier."""
+    today = timezone.localdate()
+    ends_on = ends_on or today
+    if ends_on > today:
+        return membership_change(actor=actor, membership=membership, ends_on=ends_on)
+    return membership_change(actor=actor, membership=membership, ends_on=ends_on, is_active=False)
+
+
+@transaction.atomic
+def user_update(*, actor: User | None, user: User, **fields: Any) -> User:
+    """Change an account (name, email, whether it is active or a system administrator). An
+    account made inactive is signed out everywhere when this commits."""
+    unknown = set(fields) - set(USER_FIELDS)
+    if unknown:
+        raise TypeError(f"user_update does not change {sorted(unknown)}")
+    current = User.objects.select_for_update().get(pk=user.pk)
+    before = snapshot(current, USER_FIELDS)
+    was_active = current.is_active
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["password"])
+    current.save()
+    changes = changes_between(before, snapshot(current, USER_FIELDS))
+    if changes:
+        ended = 0
+        if was_active and not current.is_active:
+            ended = sessions_end_for_user(current)
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            organisation_id=_org_id(current),
+            obj=current,
+            changes=changes,
+            details={"sessions_ended": ended} if ended else {},
+        )
+    forget_access(user)
+    return current
+
+
+def user_deactivate(*, actor: User | None, user: User) -> User:
+    """Close an account: the person can no longer sign in and is signed out everywhere."""
+    return user_update(actor=actor, user=user, is_active=False)

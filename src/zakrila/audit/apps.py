@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "zakrila.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from zakrila.audit.describe import autodiscover
+
+        autodiscover()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -34,15 +35,19 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.Model):
     """One thing that happened to personal data or to access: who, when, what, to which record.
 
-    Rows are never updated or deleted (on PostgreSQL a trigger refuses it). Each organisation has
-    its own chain: a row stores its number in the chain, the hash of the previous row and the
-    hash of its own content, so ``zakrila audit verify`` finds any altered, inserted or missing
-    row. The actor and organisation are kept as plain ids, without database foreign keys, so
-    that nothing elsewhere can ever cascade into this table.
+    A request writes the event with one plain INSERT, in its own transaction, and nothing else:
+    no lock shared with other requests. The sealer (``audit.sealing``) then chains the events of
+    each organisation in order, within about a second: it gives each one its number in the chain
+    (``seq``), the previous event's hash and its own hash, an HMAC-SHA256 with a key kept outside
+    the database (``ZAKRILA_AUDIT_KEY``), so ``zakrila audit verify`` finds any altered, inserted
+    or missing row, and a re-chain forged without the key. The database refuses every UPDATE and
+    DELETE but that one-time sealing of an unsealed row (a trigger). The actor and organisation
+    are kept as plain ids, without database foreign keys, so that nothing elsewhere can ever
+    cascade into this table.
     """
 
     chain = models.CharField(_("chain"), max_length=40)
-    seq = models.PositiveBigIntegerField(_("number in chain"))
+    seq = models.PositiveBigIntegerField(_("number in chain"), null=True, blank=True)
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,8 +76,11 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64)
+    # The seal, written once by the sealer (NULL/blank until then).
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="")
+    hash = models.CharField(_("hash"), max_length=64, blank=True, default="")
+    key_id = models.CharField(_("key id"), max_length=16, blank=True, default="")
+    sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -86,14 +94,28 @@ class AuditEvent(models.Model):
             models.Index(fields=["person_id", "-occurred_at"], name="audit_person_time_idx"),
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "-occurred_at"], name="audit_actor_time_idx"),
+            # What the sealer reads every second: only the events not sealed yet.
+            models.Index(
+                fields=["chain", "id"],
+                name="audit_unsealed_idx",
+                condition=models.Q(seq__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.chain}#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        number = self.seq if self.seq is not None else "unsealed"
+        return f"{self.chain}#{number} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.seq is not None
 
     def content(self) -> dict[str, Any]:
-        """What the hash covers: everything but the row's own id and hash."""
+        """What the hash covers: the row's id, its place in the chain, the previous hash, the
+        key's id and everything that was recorded; not the hash itself or when it was sealed."""
         return {
+            "id": self.pk,
+            "key_id": self.key_id,
             "chain": self.chain,
             "seq": self.seq,
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
@@ -111,15 +133,17 @@ class AuditEvent(models.Model):
             "prev_hash": self.prev_hash,
         }
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, secret: bytes) -> str:
+        """HMAC-SHA256 of the canonical content with the audit key ``secret``."""
         canonical = json.dumps(
             self.content(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return hmac.new(secret, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 class AuditChainHead(models.Model):
-    """The last row of each chain; locking it serialises writers of one organisation's chain."""
+    """The last sealed row of each chain. Only the sealer locks and moves it, forward only (a
+    trigger refuses to move it back); requests never touch it."""
 
     chain = models.CharField(_("chain"), max_length=40, primary_key=True)
     seq = models.PositiveBigIntegerField(_("last number"), default=0)

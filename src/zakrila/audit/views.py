@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from zakrila.accounts.policy import require
+from zakrila.audit.describe import describe_events
 from zakrila.audit.forms import AuditSearchForm
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.queries import audit_events_in_organisation, keyset_page
@@ -48,6 +49,7 @@ def audit_search(request: MemberRequest) -> HttpResponse:
         {
             "form": form,
             "events": events,
+            "rows": describe_events(events, viewer=request.user),
             "next_before": next_before,
             "query": query.urlencode(),
             "nav_active": "audit",
@@ -95,6 +97,7 @@ def record_history(
             "record": record,
             "form": form,
             "events": page,
+            "rows": describe_events(page, viewer=request.user),
             "next_before": next_before,
             "query": query.urlencode(),
             "nav_active": nav_active,

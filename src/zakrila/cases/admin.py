@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from zakrila.audit.admin import AuditedModelAdmin
 from zakrila.cases.models import AssessmentTemplate, TemplateQuestion, TemplateSection
 
 
@@ -9,7 +10,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(AssessmentTemplate)
-class AssessmentTemplateAdmin(admin.ModelAdmin):
+class AssessmentTemplateAdmin(AuditedModelAdmin):
     """Templates are data: an administrator may add one here, or import it from a file."""
 
     list_display = ("code", "version", "name_bg", "organisation", "is_current")
@@ -18,6 +19,6 @@ class AssessmentTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(TemplateQuestion)
-class TemplateQuestionAdmin(admin.ModelAdmin):
+class TemplateQuestionAdmin(AuditedModelAdmin):
     list_display = ("key", "text_bg", "answer_type", "required", "section")
     list_filter = ("answer_type", "section__template")

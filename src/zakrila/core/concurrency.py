@@ -48,7 +48,7 @@ def _changes_since(record: models.Model, version: int) -> list[str]:
         object_id=str(record.pk),
         action=AuditAction.UPDATE,
         details__version__gt=version,
-    ).order_by("seq")
+    ).order_by("id")  # the order they were written in
     described = []
     for event in events:
         fields = ", ".join(labels.get(name, name) for name in event.changes)

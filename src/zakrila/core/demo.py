@@ -16,6 +16,7 @@ from faker import Faker
 from stdnum.bg import vat
 
 from zakrila.accounts.models import Membership, Role, User
+from zakrila.audit.sealing import audit_seal
 from zakrila.cases.demo import build_cases
 from zakrila.cases.reminders import reminders_refresh
 from zakrila.organisations.models import (
@@ -127,6 +128,8 @@ def build_demo() -> list[DemoLogin]:
                 email=admin_email, password=DEMO_PASSWORD, full_name="Системен администратор"
             )
         logins.append(DemoLogin(admin_email, "system administrator", "—"))
+        # The demo's history is sealed before anyone opens it, so `audit verify` passes at once.
+        audit_seal()
     return logins
 
 

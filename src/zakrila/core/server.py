@@ -1,9 +1,16 @@
-"""Runs Zakrila under gunicorn, the production WSGI server, from inside the ``zakrila`` command."""
+"""Runs Zakrila under gunicorn, the production WSGI server, from inside the ``zakrila`` command.
+
+Each worker also runs the audit sealer in a background thread (``audit.sealing``), so the
+events the pages write are chained within about a second wherever the app runs; several
+sealers on several machines share the work safely. Turn it off with
+``ZAKRILA_AUDIT_SEAL_IN_SERVER=0`` when a separate ``zakrila audit seal --loop`` does it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
@@ -23,12 +30,28 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
-def run_server(*, bind: str, workers: int, threads: int, access_log: bool = True) -> None:
+def _start_audit_sealer(worker: Any) -> None:
+    from zakrila.audit.sealing import start_sealer_thread
+
+    start_sealer_thread(interval=1.0)
+    worker.log.info("audit sealer started in worker %s", worker.pid)
+
+
+def run_server(
+    *,
+    bind: str,
+    workers: int,
+    threads: int,
+    access_log: bool = True,
+    seal_audit: bool | None = None,
+) -> None:
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
     # Connections opened while preparing (migrations, demo data) must not leak into workers.
     connections.close_all()
+    if seal_audit is None:
+        seal_audit = settings.ZAKRILA_AUDIT_SEAL_IN_SERVER
     _Gunicorn(
         application,
         {
@@ -40,5 +63,6 @@ def run_server(*, bind: str, workers: int, threads: int, access_log: bool = True
             "timeout": 60,
             "graceful_timeout": 10,
             "forwarded_allow_ips": "127.0.0.1,::1",
+            "post_worker_init": _start_audit_sealer if seal_audit else None,
         },
     ).run()

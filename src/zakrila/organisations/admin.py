@@ -1,5 +1,8 @@
+"""Organisations, units, programmes and contracts in the admin site: every change is audited."""
+
 from django.contrib import admin
 
+from zakrila.audit.admin import AuditedModelAdmin
 from zakrila.organisations.models import (
     Contract,
     Organisation,
@@ -10,32 +13,32 @@ from zakrila.organisations.models import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name_bg", "name_en", "eik", "municipality", "is_active"]
     search_fields = ["name_bg", "name_en", "eik"]
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(admin.ModelAdmin):
+class PartnerOrganisationAdmin(AuditedModelAdmin):
     list_display = ["name_bg", "organisation", "eik"]
     list_filter = ["organisation"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "kind", "organisation", "parent", "capacity"]
     list_filter = ["organisation", "kind"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "organisation", "unit"]
     list_filter = ["organisation", "kind"]
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(AuditedModelAdmin):
     list_display = [
         "municipality",
         "number",

@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zakrila.cases.models import Task, TaskKind
-from zakrila.cases.reminders import register_rule
+from zakrila.cases.models import TaskKind
+from zakrila.cases.reminders import register_rule, task_for_rule
 from zakrila.people.exports import register_section
 from zakrila.people.holds import register_hold
 from zakrila.people.models import Person
@@ -63,7 +63,7 @@ def placement_alerts(today: Any) -> tuple[int, int]:
     for placements in by_unit.values():
         for alert in alerts_for(placements, placements[0].unit):
             placement = alert.placement
-            _task, made = Task.objects.get_or_create(
+            _task, made = task_for_rule(
                 organisation_id=placement.organisation_id,
                 assignee_id=placement.case.key_worker_id,
                 rule_key=f"placement:{placement.pk}:{alert.kind}",
