@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zakrila.people",
     "zakrila.cases",
     "zakrila.placements",
+    "zakrila.training",
     "django_tasks",
     "django_tasks_db",
     "zakrila.privacy",
@@ -345,5 +346,9 @@ ZAKRILA_RETENTION_YEARS = {
         "anonymous_contact": "3",
         "person": "5",
         "audit": "10",
+        # The training centre: trainees' data, years after their cohort ended; the holder's
+        # name on a certificate (for the public verification page), years after it was issued.
+        "trainee": "3",
+        "training_certificate": "10",
     }.items()
 }

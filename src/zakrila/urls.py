@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/", include("zakrila.people.urls")),
     path("cases/", include("zakrila.cases.urls")),
     path("placements/", include("zakrila.placements.urls")),
+    path("training/", include("zakrila.training.urls")),
     path("audit/", include("zakrila.audit.urls")),
     path("privacy/", include("zakrila.privacy.urls")),
     path("admin/", admin.site.urls),

@@ -75,6 +75,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "placement.admit": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.CARER}),
     "placement.override": frozenset({Role.DIRECTOR}),
     "placement.diary": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.CARER}),
+    # The training resource centre: specialists of other organisations, not families. The
+    # trainer and the director run it; the DPO and auditors read it, as they read every
+    # record of personal data; the other roles have no reason to see who was trained.
+    "training.view": frozenset({Role.TRAINER, Role.DIRECTOR, Role.DPO, Role.AUDITOR}),
+    "training.manage": frozenset({Role.TRAINER, Role.DIRECTOR}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -127,6 +132,10 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
     "placement.override": gettext_lazy("Only the director admits a child over capacity."),
     "placement.diary": gettext_lazy(
         "Only carers, specialists, case managers and the director write the care diary."
+    ),
+    "training.view": gettext_lazy("Your role does not work with the training centre."),
+    "training.manage": gettext_lazy(
+        "Only the trainers and the director change programmes, cohorts, attendance and certificates."
     ),
 }
 
@@ -411,3 +420,59 @@ def get_visible_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
 
 def roles_for_display(roles: Iterable[str]) -> list[str]:
     return [str(Role(role).label) for role in roles if role in Role.values]
+
+
+# --- The training centre ---------------------------------------------------------------------
+
+
+def _training_scope(user: Any) -> models.Q:
+    """The training centre serves the whole organisation and its records carry no unit: the
+    organisations where the user's roles may see training, whatever units they are limited to."""
+    access = access_for(user)
+    allowed = CAPABILITIES["training.view"]
+    return models.Q(
+        organisation_id__in=sorted(r.organisation_id for r in access.reaches if r.roles & allowed)
+    )
+
+
+def training_programmes_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.training.models import TrainingProgramme
+
+    return TrainingProgramme.objects.filter(_training_scope(user))
+
+
+def editions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.training.models import ProgrammeEdition
+
+    return ProgrammeEdition.objects.filter(_training_scope(user))
+
+
+def training_modules_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.training.models import Module
+
+    return Module.objects.filter(_training_scope(user))
+
+
+def cohorts_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.training.models import Cohort
+
+    return Cohort.objects.filter(_training_scope(user))
+
+
+def trainees_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The specialists of the cohorts the user may see."""
+    from zakrila.training.models import Trainee
+
+    return Trainee.objects.filter(_training_scope(user))
+
+
+def training_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.training.models import TrainingSession
+
+    return TrainingSession.objects.filter(_training_scope(user))
+
+
+def certificates_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.training.models import Certificate
+
+    return Certificate.objects.filter(_training_scope(user))

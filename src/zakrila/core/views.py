@@ -75,6 +75,12 @@ def _work_summary(request: MemberRequest, organisation_id: int) -> dict[str, obj
         summary["closures_waiting"] = Closure.objects.filter(
             organisation_id=organisation_id, approved_at__isnull=True
         ).count()
+    if Role.TRAINER in request.membership.roles:
+        from zakrila.training.queries import trainer_day
+
+        summary["training_day"] = trainer_day(
+            user=request.user, organisation_id=organisation_id, today=today
+        )
     if has_capability(request.user, "placement.view", organisation_id):
         boards = residential_units_visible_to(request.user).filter(organisation_id=organisation_id)
         now = timezone.now()

@@ -106,6 +106,39 @@ ACTIVITIES: tuple[ProcessingActivity, ...] = (
         recipients=(_("the supervisory authority, on request"),),
         retention_key="audit",
     ),
+    ProcessingActivity(
+        key="training",
+        purpose=_(
+            "Training of specialists of other organisations: enrolment, attendance, completion, certificates and anonymous feedback"
+        ),
+        legal_basis=_(
+            "Art. 6(1)(b) GDPR (the training the specialist or their employer enrolled in); Art. 6(1)(f) for the yearly figures"
+        ),
+        data_subjects=(_("specialists of other organisations trained by the centre"),),
+        data_categories=(
+            _("name, organisation, type of organisation, region, position, email"),
+            _("attendance per session"),
+            _("certificates: number, verification code, date"),
+        ),
+        special_categories=(),
+        recipients=(
+            _("none; the employer, on the trainee's request"),
+            _("funders, as aggregate figures by type of organisation and region"),
+        ),
+        retention_key="trainee",
+    ),
+    ProcessingActivity(
+        key="training_certificates",
+        purpose=_(
+            "Public verification of a certificate: anyone with its code sees whether it is genuine, the holder's name, the programme and the date"
+        ),
+        legal_basis=_("Art. 6(1)(b) and (f) GDPR: the holder proves the qualification with it"),
+        data_subjects=(_("holders of certificates"),),
+        data_categories=(_("the holder's name as printed on the certificate"),),
+        special_categories=(),
+        recipients=(_("whoever the holder shows the certificate or its code to"),),
+        retention_key="training_certificate",
+    ),
 )
 
 

@@ -5,14 +5,16 @@ environment). A rule names the people whose period has passed; ``retention_run``
 them in batches, each batch one transaction, every person in the audit trail, skipping (and
 listing) anyone under a legal hold. Anonymised records keep their statistics (birth year, sex,
 municipality, and the outcomes of their cases), so reports stay true. Apps add rules with
-``register_rule`` (cases: years after closure).
+``register_rule`` (cases: years after closure). Records that are not people (the specialists
+of a training cohort, who are not in the people registry) have their own rules,
+``register_record_rule``: their app says how many records are due and anonymises them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -99,11 +101,37 @@ def retention_candidates(*, now: dt.datetime | None = None) -> Iterator[Candidat
             )
 
 
+@dataclass(frozen=True)
+class RecordRetentionRule:
+    """Records that are not people, kept by another app: ``due(now)`` counts what has been kept
+    long enough, ``apply(now)`` anonymises it (in its own transactions, each record in the
+    audit trail) and returns how many it anonymised."""
+
+    kind: str
+    description: str
+    due: Callable[[dt.datetime], int]
+    apply: Callable[[dt.datetime], int]
+
+
+_record_rules: list[RecordRetentionRule] = []
+
+
+def register_record_rule(rule: RecordRetentionRule) -> RecordRetentionRule:
+    if all(existing.kind != rule.kind for existing in _record_rules):
+        _record_rules.append(rule)
+    return rule
+
+
+def record_rules() -> list[RecordRetentionRule]:
+    return list(_record_rules)
+
+
 @dataclass
 class RetentionResult:
     anonymised: int = 0
     held: int = 0
     forgotten_submissions: int = 0
+    records: dict[str, int] = field(default_factory=dict)  # other records, by rule
 
 
 def retention_run(
@@ -122,6 +150,8 @@ def retention_run(
             batch = []
     if batch:
         result.anonymised += _anonymise_batch(batch)
+    for rule in _record_rules:
+        result.records[rule.kind] = rule.apply(now or timezone.now())
     from zakrila.core.submissions import submissions_forget
 
     result.forgotten_submissions = submissions_forget(now=now)

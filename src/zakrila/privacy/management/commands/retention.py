@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
-from zakrila.privacy.retention import retention_candidates, retention_run
+from zakrila.privacy.retention import record_rules, retention_candidates, retention_run
 
 
 class Command(BaseCommand):
@@ -36,11 +37,15 @@ class Command(BaseCommand):
                 )
                 held += bool(candidate.holds)
                 count += not candidate.holds
+            for rule in record_rules():
+                self.stdout.write(f"{rule.kind}: {rule.due(timezone.now())} would be anonymised")
             self.stdout.write(
                 f"{count} would be anonymised, {held} kept under a legal hold (dry run: nothing changed)."
             )
             return
         result = retention_run()
+        for kind, count in result.records.items():
+            self.stdout.write(f"{kind}: {count} anonymised")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.anonymised} anonymised, {result.held} kept under a legal hold."

@@ -1,0 +1,1 @@
+"""The training centre's pages, by topic."""
