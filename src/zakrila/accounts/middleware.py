@@ -28,7 +28,8 @@ SESSION_TOUCH_SECONDS = 60
 # Paths a signed-in user without a membership may still reach.
 # The service worker, the web manifest and the "no connection" page carry no personal data
 # and must load whatever the state of the sign-in.
-_APP_SHELL = ("/sw.js", "/manifest.webmanifest", "/offline/")
+# Public pages (a certificate's verification) are the same for everyone, signed in or not.
+_APP_SHELL = ("/sw.js", "/manifest.webmanifest", "/offline/", "/training/verify/")
 _OPEN_PREFIXES = ("/healthz", "/static/", "/i18n/", "/accounts/", "/admin/", *_APP_SHELL)
 
 
