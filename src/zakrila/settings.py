@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "zakrila.cases",
     "zakrila.placements",
     "zakrila.training",
+    "zakrila.programmes",
     "django_tasks",
     "django_tasks_db",
     "zakrila.privacy",

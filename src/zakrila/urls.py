@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("zakrila.cases.urls")),
     path("placements/", include("zakrila.placements.urls")),
     path("training/", include("zakrila.training.urls")),
+    path("programmes/", include("zakrila.programmes.urls")),
     path("audit/", include("zakrila.audit.urls")),
     path("privacy/", include("zakrila.privacy.urls")),
     path("admin/", admin.site.urls),

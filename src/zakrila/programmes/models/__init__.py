@@ -1,0 +1,1 @@
+"""The programmes' models, one module per topic; each is imported here."""
