@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import PersonFactory, member
+from tests.test_downloads import offered_name
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.cases.models import CaseDocument
@@ -103,6 +104,7 @@ def test_a_download_is_recorded_never_cached_and_only_for_those_allowed(
     assert b"".join(response.streaming_content) == PDF
     assert "no-store" in response["Cache-Control"]
     assert response["Content-Disposition"].startswith("attachment")
+    assert offered_name(response["Content-Disposition"]) == "решение.pdf"
     assert (
         AuditEvent.objects.filter(action=AuditAction.DOWNLOAD, object_id=str(document.pk)).count()
         == 1

@@ -34,6 +34,7 @@ from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.queries import audit_events_for_record
 from zakrila.audit.services import audit_record
 from zakrila.audit.views import record_history
+from zakrila.core.downloads import name_download
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
@@ -355,12 +356,10 @@ def person_export(request: MemberRequest, pk: int, fmt: str) -> HttpResponse:
             json.dumps(data, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
-        return response
+        return name_download(response, f"{filename}.json")
     pdf = exports.person_pdf(data, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    return response
+    return name_download(response, f"{filename}.pdf")
 
 
 @login_required

@@ -27,6 +27,7 @@ from zakrila.cases.services import (
     document_downloaded,
     document_upload,
 )
+from zakrila.core.downloads import name_download
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
@@ -86,11 +87,6 @@ def document_download(request: MemberRequest, pk: int) -> HttpResponseBase:
             status=404,
         )
     document_downloaded(actor=request.user, document=document)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    response = FileResponse(handle, content_type=document.content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return name_download(response, document.original_name)
