@@ -29,6 +29,7 @@ from zakrila.accounts.policy import (
     people_visible_to,
     require,
     units_visible_to,
+    withheld_fields,
 )
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.queries import audit_events_for_record
@@ -179,6 +180,7 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
     organisation_id = person.organisation_id
     with transaction.atomic():
         person_viewed(actor=request.user, person=person)
+    withheld = withheld_fields(request.user, person)  # the same rule as the exports
     timeline = AuditEvent.objects.filter(
         organisation_id=organisation_id,
         person_id=person.pk,
@@ -189,7 +191,8 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
         "people/person_detail.html",
         {
             "person": person,
-            "show_confidential": can_see_confidential(request.user, person),
+            "show_confidential": not withheld,
+            "withheld_reason": next(iter(withheld.values()), ""),
             "aliases": person.aliases.all(),
             "households_as_child": households_visible_to(request.user).filter(child=person),
             "memberships": person.household_memberships.select_related(
@@ -341,7 +344,7 @@ def person_export(request: MemberRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404(_("There is no such record, or you may not see it."))
     person = _person_or_404(request, pk)
     require(request.user, "person.export", organisation_id=person.organisation_id)
-    data = exports.person_data(person)
+    data = exports.person_data(person, viewer=request.user)
     with transaction.atomic():
         audit_record(
             action=AuditAction.EXPORT,
