@@ -11,6 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.factories import PersonFactory, member
+from tests.test_downloads import offered_name
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.cases.models import PlanStatus, Review, SupportPlan, Task, TaskKind
@@ -174,6 +175,8 @@ def test_the_printed_plan_is_in_bulgarian_and_recorded(client, case, case_manage
     plan = _plan_with_goal(case, case_manager)
     client.force_login(case_manager)
     response = client.get(reverse("cases:plan_pdf", args=[plan.pk]))
+    assert case.number.startswith("ЦОП")
+    assert offered_name(response["Content-Disposition"]) == f"{case.number}-ipp-{plan.number}.pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Индивидуален план за подкрепа" in text
     assert "Мартин ходи редовно на училище" in text

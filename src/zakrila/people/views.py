@@ -28,11 +28,13 @@ from zakrila.accounts.policy import (
     people_visible_to,
     require,
     units_visible_to,
+    withheld_fields,
 )
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.queries import audit_events_for_record
 from zakrila.audit.services import audit_record, audit_search, audit_view
 from zakrila.audit.views import record_history
+from zakrila.core.downloads import name_download
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.paging import keyset_page
@@ -169,6 +171,7 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
         return redirect(person.merged_into)
     organisation_id = person.organisation_id
     audit_view(actor=request.user, obj=person, person_id=person.pk)
+    withheld = withheld_fields(request.user, person)  # the same rule as the exports
     timeline = AuditEvent.objects.filter(
         organisation_id=organisation_id,
         person_id=person.pk,
@@ -179,7 +182,8 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
         "people/person_detail.html",
         {
             "person": person,
-            "show_confidential": can_see_confidential(request.user, person),
+            "show_confidential": not withheld,
+            "withheld_reason": next(iter(withheld.values()), ""),
             "aliases": person.aliases.all(),
             "households_as_child": households_visible_to(request.user).filter(child=person),
             "memberships": person.household_memberships.select_related(
@@ -333,7 +337,7 @@ def person_export(request: MemberRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404(_("There is no such record, or you may not see it."))
     person = _person_or_404(request, pk)
     require(request.user, "person.export", organisation_id=person.organisation_id)
-    data = exports.person_data(person)
+    data = exports.person_data(person, viewer=request.user)
     audit_record(
         action=AuditAction.EXPORT,
         actor=request.user,
@@ -347,12 +351,10 @@ def person_export(request: MemberRequest, pk: int, fmt: str) -> HttpResponse:
             json.dumps(data, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
-        return response
+        return name_download(response, f"{filename}.json")
     pdf = exports.person_pdf(data, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    return response
+    return name_download(response, f"{filename}.pdf")
 
 
 @login_required
