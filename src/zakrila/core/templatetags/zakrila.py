@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 
@@ -31,3 +33,13 @@ def offline_config(context: template.Context, anonymous: bool = False) -> str:
     if anonymous:
         settings["owner"] = ""
     return json_script(settings, "zakrila-offline")
+
+
+@register.simple_tag(takes_context=True)
+def home_panel(context: template.Context, panel: Any) -> str:
+    """One panel of the home page (``zakrila.core.home``): its template, with its own context
+    on top of the page's."""
+    assert context.template is not None  # noqa: S101  (always set while a template renders)
+    panel_template = context.template.engine.get_template(panel.template)
+    with context.push(**panel.context):
+        return panel_template.render(context)
