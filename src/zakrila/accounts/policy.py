@@ -80,6 +80,25 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # record of personal data; the other roles have no reason to see who was trained.
     "training.view": frozenset({Role.TRAINER, Role.DIRECTOR, Role.DPO, Role.AUDITOR}),
     "training.manage": frozenset({Role.TRAINER, Role.DIRECTOR}),
+    # Programmes that prevent abandonment (#10): who is enrolled and their visits. Health data
+    # of a pregnancy (risk flags, registration with doctors) also needs "person.confidential".
+    "enrolment.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.CARER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "enrolment.manage": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    "enrolment.visit": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -134,6 +153,13 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
         "Only carers, specialists, case managers and the director write the care diary."
     ),
     "training.view": gettext_lazy("Your role does not work with the training centre."),
+    "enrolment.view": gettext_lazy("Your role does not work with the programmes' families."),
+    "enrolment.manage": gettext_lazy(
+        "Only the director, case managers, specialists and field workers enrol people and record outcomes."
+    ),
+    "enrolment.visit": gettext_lazy(
+        "Only the director, case managers, specialists and field workers record visits."
+    ),
     "training.manage": gettext_lazy(
         "Only the trainers and the director change programmes, cohorts, attendance and certificates."
     ),
@@ -537,3 +563,33 @@ def certificates_visible_to(user: Any) -> models.QuerySet[Any]:
     from zakrila.training.models import Certificate
 
     return Certificate.objects.filter(_training_scope(user))
+
+
+# --- Programmes (#10) ----------------------------------------------------------------------------
+
+
+def _enrolment_scope(user: Any, *, case_field: str) -> models.Q:
+    """Records of enrolments in the units the user reaches, for the roles that work with the
+    programmes' families; an enrolment linked to a case the user may not see (a restricted
+    case off their team) is hidden with it."""
+    access = access_for(user)
+    allowed = CAPABILITIES["enrolment.view"]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    scope = _unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
+    return scope & (
+        models.Q(**{f"{case_field}__isnull": True})
+        | models.Q(**{f"{case_field}__in": cases_visible_to(user)})
+    )
+
+
+def enrolments_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Enrolment
+
+    return Enrolment.objects.filter(_enrolment_scope(user, case_field="case"))
+
+
+def visits_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Visits of the enrolments the user may see (a visit carries its enrolment's unit)."""
+    from zakrila.programmes.models import Visit
+
+    return Visit.objects.filter(_enrolment_scope(user, case_field="enrolment__case"))
