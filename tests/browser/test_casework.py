@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
@@ -94,11 +95,17 @@ def test_the_journey_from_referral_to_follow_up(browser, demo_server):
     worker.get_by_label("Собствените цели на родителя").fill("Да работя и да гледам детето си.")
     _submit(worker, "Запис")
     worker.get_by_label("Нова цел").fill("Детето говори с изречения")
-    _submit(worker, "Добавяне на целта")
+    # The goal is added in place (htmx): the page stays, the goal and its activity form appear.
+    worker.get_by_role("button", name="Добавяне на целта", exact=True).click()
+    expect(worker.get_by_text("Детето говори с изречения")).to_be_visible()
+    expect(worker.get_by_label("Собствените цели на родителя")).to_have_value(
+        "Да работя и да гледам детето си."
+    )
     worker.get_by_label("Какво").fill("Занимания с логопед")
     worker.get_by_label("Кой").fill("логопед и майката")
     worker.get_by_label("Колко често").fill("два пъти седмично")
-    _submit(worker, "Добавяне на дейността")
+    worker.get_by_role("button", name="Добавяне на дейността", exact=True).click()
+    expect(worker.get_by_text("Занимания с логопед")).to_be_visible()
     director.goto(plan_url)
     _submit(director, "Одобряване на плана")
     assert "Планът е одобрен" in director.content()

@@ -381,7 +381,9 @@ class PlanForm(forms.ModelForm):
 
 
 class GoalForm(forms.Form):
-    text = forms.CharField(label=_("New goal"), max_length=400)
+    text = forms.CharField(
+        label=_("New goal"), max_length=400, error_messages={"required": _("Write the goal.")}
+    )
 
 
 class ActivityForm(forms.ModelForm):
