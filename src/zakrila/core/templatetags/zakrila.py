@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 
@@ -31,3 +33,19 @@ def offline_config(context: template.Context, anonymous: bool = False) -> str:
     if anonymous:
         settings["owner"] = ""
     return json_script(settings, "zakrila-offline")
+
+
+@register.filter
+def may_open(record: Any, user: Any) -> bool:
+    """``{% if case.person|may_open:request.user %}<a …>{% endif %}``: link a person or a
+    household only when its page would open for this user (the access policy decides)."""
+    from zakrila.accounts.policy import household_openable, person_openable
+
+    if record is None:
+        return False
+    label = record._meta.label_lower
+    if label == "people.person":
+        return person_openable(user, record)
+    if label == "people.household":
+        return household_openable(user, record)
+    raise ValueError(f"may_open does not know {label}")
