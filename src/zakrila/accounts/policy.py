@@ -294,6 +294,26 @@ def people_visible_to(user: Any, *, include_merged: bool = False) -> models.Quer
     return people.filter(_unit_scope(Access(access.user_id, reaches=reaches), "unit_id"))
 
 
+def person_openable(user: Any, person: Any) -> bool:
+    """Whether the user may open this (loaded) person's page: ``people_visible_to`` answered
+    from the row itself, without a query, so that a page shows no link that would be a 404
+    (a member limited to one unit and a relative registered by another)."""
+    if person is None or person.merged_into_id is not None:
+        return False
+    allowed = CAPABILITIES["person.view"]
+    return any(
+        reach.organisation_id == person.organisation_id
+        and reach.roles & allowed
+        and (reach.unit_ids is None or person.unit_id in reach.unit_ids)
+        for reach in access_for(user).reaches
+    )
+
+
+def household_openable(user: Any, household: Any) -> bool:
+    """``households_visible_to`` for a loaded household (its child loaded with it)."""
+    return household is not None and person_openable(user, household.child)
+
+
 def households_visible_to(user: Any) -> models.QuerySet[Any]:
     """Households whose child the user may see."""
     from zakrila.people.models import Household

@@ -28,6 +28,7 @@ from zakrila.cases.models import (
     SupportPlan,
     TemplateQuestion,
 )
+from zakrila.core.uploads import UploadLimitFormMixin
 from zakrila.people.forms import DATE_WIDGET
 
 DATETIME_WIDGET = forms.DateTimeInput(
@@ -444,7 +445,7 @@ class AnnexForm(forms.ModelForm):
         widgets = {"signed_on": DATE_WIDGET}
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(UploadLimitFormMixin, forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("PDF, a photo or an office document."))
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(
