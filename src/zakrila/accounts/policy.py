@@ -80,6 +80,25 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # record of personal data; the other roles have no reason to see who was trained.
     "training.view": frozenset({Role.TRAINER, Role.DIRECTOR, Role.DPO, Role.AUDITOR}),
     "training.manage": frozenset({Role.TRAINER, Role.DIRECTOR}),
+    # Programmes that prevent abandonment (#10): who is enrolled and their visits. Health data
+    # of a pregnancy (risk flags, registration with doctors) also needs "person.confidential".
+    "enrolment.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.CARER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "enrolment.manage": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    "enrolment.visit": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -134,6 +153,13 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
         "Only carers, specialists, case managers and the director write the care diary."
     ),
     "training.view": gettext_lazy("Your role does not work with the training centre."),
+    "enrolment.view": gettext_lazy("Your role does not work with the programmes' families."),
+    "enrolment.manage": gettext_lazy(
+        "Only the director, case managers, specialists and field workers enrol people and record outcomes."
+    ),
+    "enrolment.visit": gettext_lazy(
+        "Only the director, case managers, specialists and field workers record visits."
+    ),
     "training.manage": gettext_lazy(
         "Only the trainers and the director change programmes, cohorts, attendance and certificates."
     ),
@@ -276,7 +302,8 @@ def households_visible_to(user: Any) -> models.QuerySet[Any]:
 
 
 def can_see_confidential(user: Any, record: Any) -> bool:
-    """Health, disability, abuse and violence details of this record's person."""
+    """Health, disability, abuse and violence details of this record's person (the same rule
+    as ``withheld_fields`` for a person)."""
     return has_capability(user, "person.confidential", record.organisation_id)
 
 
@@ -399,6 +426,66 @@ def can_read_case_confidential(user: Any, case: Any) -> bool:
     )
 
 
+# --- Fields that only some roles see -----------------------------------------------------------
+# One rule for the pages, the exports, the PDFs and (later) the API: a record is shown with
+# ``withheld_fields(user, record)`` taken out, and an export marks each of them as withheld,
+# with the reason, instead of leaving it out silently (``withheld_marker``).
+
+WITHHELD_REASONS: dict[str, Any] = {
+    "person.confidential": gettext_lazy(
+        "Health, disability, abuse and violence details are seen only by the director, case "
+        "managers, specialists and carers."
+    ),
+    "case.confidential": gettext_lazy(
+        "A confidential note: seen only by the case team, the director and specialists."
+    ),
+    "case.restricted": gettext_lazy("A restricted case: seen only by its team and the director."),
+    "case.unit": gettext_lazy("A case of a unit you do not work in."),
+}
+
+
+def withheld_fields(user: Any, record: Any) -> dict[str, str]:
+    """The fields of this record the user may not see, each with the reason (empty: all)."""
+    label = record._meta.label_lower
+    if label == "people.person":
+        if has_capability(user, "person.confidential", record.organisation_id):
+            return {}
+        reason = str(WITHHELD_REASONS["person.confidential"])
+        return dict.fromkeys(record.SENSITIVE_FIELDS, reason)
+    if label == "cases.contact":
+        if record.is_confidential and not _case_confidential_cached(user, record.case):
+            return {"note": str(WITHHELD_REASONS["case.confidential"])}
+        return {}
+    return {}
+
+
+def withheld_marker(reason: str) -> dict[str, Any]:
+    """What an export holds in place of a value (or a whole record) the user may not see."""
+    return {"withheld": True, "reason": reason}
+
+
+def is_withheld(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("withheld") is True
+
+
+def case_withheld_reason(user: Any, case: Any) -> str | None:
+    """Why the user may not see this case (a restricted case, another unit), or None."""
+    if cases_visible_to(user).filter(pk=case.pk).exists():
+        return None
+    if case.is_restricted and has_capability(user, "case.view", case.organisation_id):
+        return str(WITHHELD_REASONS["case.restricted"])
+    return str(WITHHELD_REASONS["case.unit"])
+
+
+def _case_confidential_cached(user: Any, case: Any) -> bool:
+    """``can_read_case_confidential``, asked once per case and user (an export asks it for every
+    contact of the case)."""
+    cache = case.__dict__.setdefault("_zakrila_confidential", {})
+    if user.pk not in cache:
+        cache[user.pk] = can_read_case_confidential(user, case)
+    return bool(cache[user.pk])
+
+
 def _unit_scope(access: Access, unit_field: str) -> models.Q:
     """A filter for records that carry a unit: whole organisations, or the listed units."""
     scope = models.Q(pk__in=[])
@@ -476,3 +563,33 @@ def certificates_visible_to(user: Any) -> models.QuerySet[Any]:
     from zakrila.training.models import Certificate
 
     return Certificate.objects.filter(_training_scope(user))
+
+
+# --- Programmes (#10) ----------------------------------------------------------------------------
+
+
+def _enrolment_scope(user: Any, *, case_field: str) -> models.Q:
+    """Records of enrolments in the units the user reaches, for the roles that work with the
+    programmes' families; an enrolment linked to a case the user may not see (a restricted
+    case off their team) is hidden with it."""
+    access = access_for(user)
+    allowed = CAPABILITIES["enrolment.view"]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    scope = _unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
+    return scope & (
+        models.Q(**{f"{case_field}__isnull": True})
+        | models.Q(**{f"{case_field}__in": cases_visible_to(user)})
+    )
+
+
+def enrolments_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Enrolment
+
+    return Enrolment.objects.filter(_enrolment_scope(user, case_field="case"))
+
+
+def visits_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Visits of the enrolments the user may see (a visit carries its enrolment's unit)."""
+    from zakrila.programmes.models import Visit
+
+    return Visit.objects.filter(_enrolment_scope(user, case_field="enrolment__case"))

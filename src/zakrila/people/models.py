@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
 from zakrila.core.plausible import EARLIEST_BIRTH, DateChecks
+from zakrila.core.text import clean_bidi_fields
 from zakrila.people.identifiers import birth_sex_conflicts, parse_personal_number
 from zakrila.people.names import person_search_key, to_latin
 
@@ -125,6 +126,8 @@ class Person(TenantModel):
 
     # Fields whose values never appear in the audit trail, and that only some roles see.
     SENSITIVE_FIELDS = ("health_notes", "disability_notes")
+    # Cleaned of bidirectional control characters on input (``zakrila.core.text``).
+    NAME_FIELDS = ("first_name", "middle_name", "last_name", "description")
     EDITABLE_FIELDS = (
         "first_name", "middle_name", "last_name", "description", "sex", "birth_date",
         "birth_date_precision", "personal_number", "citizenship", "settlement", "municipality",
@@ -173,6 +176,7 @@ class Person(TenantModel):
     def clean(self) -> None:
         """Check the ЕГН / ЛНЧ and that the birth date and sex agree with an ЕГН; fill them
         from the ЕГН when they were left empty."""
+        clean_bidi_fields(self, self.NAME_FIELDS)
         super().clean()
         errors: dict[str, list[str]] = {}
         if self.personal_number:
@@ -293,6 +297,10 @@ class PersonAlias(TenantModel):
     def __str__(self) -> str:
         return self.full_name
 
+    def clean(self) -> None:
+        clean_bidi_fields(self, ("first_name", "middle_name", "last_name", "source"))
+        super().clean()
+
     @property
     def full_name(self) -> str:
         return " ".join(
@@ -391,6 +399,10 @@ class Household(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        clean_bidi_fields(self, ("name",))
+        super().clean()
 
     def get_absolute_url(self) -> str:
         return reverse("people:household", args=[self.pk])

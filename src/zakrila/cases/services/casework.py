@@ -547,7 +547,22 @@ def task_create(
 
 @transaction.atomic
 def task_complete(*, actor: User, task: Task) -> Task:
+    """Mark a task done. The task of approving a closure is done by deciding on the closure:
+    ticking it while the closure still waits is refused, or the closure would be forgotten."""
     task = Task.objects.select_for_update().get(pk=task.pk)
+    if (
+        task.done_at is None
+        and task.kind == TaskKind.APPROVAL
+        and task.case_id is not None
+        and Closure.objects.filter(case_id=task.case_id, approved_at__isnull=True).exists()
+    ):
+        raise ValidationError(
+            _(
+                "The closure still waits for a decision: open it and approve it or send it back; "
+                "the task is then done by itself."
+            ),
+            code="closure_waiting",
+        )
     if task.done_at is None:
         task.done_at = timezone.now()
         task.updated_by = actor

@@ -50,3 +50,13 @@ def age(person: Any) -> str:
 def filesize(size: int | None) -> str:
     """``{{ document.size|filesize }}``: "512 байта", "12,3 КБ", "4,1 МБ" (Cyrillic units)."""
     return file_size_text(size)
+
+
+@register.simple_tag(takes_context=True)
+def home_panel(context: template.Context, panel: Any) -> str:
+    """One panel of the home page (``zakrila.core.home``): its template, with its own context
+    on top of the page's."""
+    assert context.template is not None  # noqa: S101  (always set while a template renders)
+    panel_template = context.template.engine.get_template(panel.template)
+    with context.push(**panel.context):
+        return panel_template.render(context)
