@@ -70,7 +70,7 @@ def test_the_journey_from_referral_to_follow_up(browser, demo_server):
     _submit(worker, "Започване")
     assessment_url = worker.url
     worker.get_by_label("Възраст в месеци").fill("30")
-    worker.get_by_label("Дата на скрининга").fill("20.11.2026")
+    worker.get_by_label("Дата на скрининга").fill("2026-11-20")
     for key, value in {
         "motor": "3",
         "cognitive": "2",

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from zakrila.accounts.policy import (
@@ -39,6 +40,7 @@ from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.paging import keyset_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
+from zakrila.core.wording import by_sex
 from zakrila.people import exports
 from zakrila.people.forms import (
     ConsentForm,
@@ -241,8 +243,15 @@ def person_new(request: MemberRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
+                values = {"name": person.display_name}
                 messages.success(
-                    request, _("%(name)s is registered.") % {"name": person.display_name}
+                    request,
+                    by_sex(
+                        person.sex,
+                        male=pgettext("male", "%(name)s is registered.") % values,
+                        female=pgettext("female", "%(name)s is registered.") % values,
+                        other=_("%(name)s is registered.") % values,
+                    ),
                 )
                 return redirect(person)
     return render(
@@ -533,8 +542,15 @@ def household_member_new(request: MemberRequest, pk: int) -> HttpResponse:
             for message in error.messages:
                 messages.error(request, message)
         else:
+            values = {"name": data["person"]}
             messages.success(
-                request, _("%(name)s is added to the household.") % {"name": data["person"]}
+                request,
+                by_sex(
+                    data["person"].sex,
+                    male=pgettext("male", "%(name)s is added to the household.") % values,
+                    female=pgettext("female", "%(name)s is added to the household.") % values,
+                    other=_("%(name)s is added to the household.") % values,
+                ),
             )
     else:
         for errors in form.errors.values():
