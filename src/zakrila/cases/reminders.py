@@ -26,7 +26,7 @@ from zakrila.cases.models import (
     TaskKind,
 )
 
-OPEN = [CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.SUPPORT]
+OPEN = [CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.ASSESSED, CaseStatus.SUPPORT]
 
 # An assessment is due this many days after the case is opened (the Social Services Act's
 # individual needs assessment).
