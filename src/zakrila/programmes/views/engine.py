@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +28,7 @@ from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.offline import offline_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
+from zakrila.organisations.models import Programme
 from zakrila.programmes.forms import (
     EnrolForm,
     EnrolmentEndForm,
@@ -122,20 +124,10 @@ def visit_detail(request: MemberRequest, pk: int) -> HttpResponse:
     enrolment = visit.enrolment
     enrolment.programme = visit.programme
     require(request.user, "enrolment.visit", organisation_id=visit.organisation_id)
-    if visit.status != VisitStatus.PLANNED:
-        if request.method == "POST":
-            form = VisitForm(request.POST)
-            form.is_valid()
-            form.add_error(
-                None,
-                _("This visit is already %(status)s.") % {"status": visit.get_status_display()},
-            )
-            return render(
-                request,
-                "programmes/visit_form.html",
-                {"enrolment": enrolment, "visit": visit, "form": form, "nav_active": "programmes"},
-            )
+    if visit.status != VisitStatus.PLANNED and request.method != "POST":
         return redirect(enrolment)
+    # A POST goes on even when the visit was recorded: a replay from the outbox is answered as
+    # already sent, anything else is refused by the service with the reason.
     definition = visit.definition
     return _visit_page(request, enrolment, visit, definition.questions if definition else "")
 
@@ -223,6 +215,13 @@ def enrolment_close(request: MemberRequest, pk: int) -> HttpResponse:
     )
 
 
+def special_form(programme: Programme) -> str:
+    from zakrila.programmes.views.prevention import SPECIAL_FORMS
+
+    name = SPECIAL_FORMS.get(programme.kind)
+    return str(reverse(name, args=[programme.pk])) if name else ""
+
+
 @login_required
 def enrol(request: MemberRequest, person_pk: int) -> HttpResponse:
     """Enrol a person in one of the programmes (from the person's page)."""
@@ -244,6 +243,10 @@ def enrol(request: MemberRequest, person_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        special = special_form(data["programme"])
+        if special:
+            # A pregnancy, a maternity signal or a child leaving an institution has its own form.
+            return redirect(f"{special}?person={person.pk}")
         try:
             enrolment = submit_once(
                 request,
