@@ -163,3 +163,20 @@ def test_an_offline_replay_of_a_visit_records_it_once(client, di, child, worker)
     again = client.post(url, data, headers={"X-Zakrila-Outbox": "1"})
     assert first.json()["status"] == "done" and again.json()["status"] == "done"
     assert enrolment.visits.filter(status="done").count() == 1
+
+
+def test_visits_and_enrolments_show_on_the_case_and_person_pages(client, di, cop, worker):
+    from zakrila.cases.services import case_open
+    from zakrila.programmes.services import visit_record
+
+    child = PersonFactory(organisation=di.organisation, unit=cop)
+    case = case_open(actor=worker, unit=cop, person=child, key_worker=worker, without_referral_reason="x")  # fmt: skip
+    enrolment = enrolment_start(actor=worker, programme=di, person=child, worker=worker, case=case,
+                                started_on=timezone.localdate() - dt.timedelta(days=20))  # fmt: skip
+    visit_record(actor=worker, enrolment=enrolment, visit=enrolment.visits.get(),
+                 done_on=timezone.localdate() - dt.timedelta(days=2), kind="home")  # fmt: skip
+    client.force_login(worker)
+    case_page = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="enrolments"' in case_page and "Подготвително посещение" in case_page
+    person_page = client.get(child.get_absolute_url()).content.decode()
+    assert di.name in person_page and reverse("programmes:enrol", args=[child.pk]) in person_page

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.policy import can_see_confidential, has_capability
+from zakrila.cases.timeline import register_timeline_source
 from zakrila.organisations.models import ProgrammeKind
 from zakrila.programmes.models import (
     MATERNITY_HEALTH_RISKS,
@@ -218,3 +219,28 @@ def _leaving_summary(programme: Any, years: list[int]) -> list[Summary]:
 register_summary(ProgrammeKind.MATERNITY_WARD, _maternity_summary)
 register_summary(ProgrammeKind.FAMILY_PLANNING, _pregnancy_summary)
 register_summary(ProgrammeKind.DEINSTITUTIONALISATION, _leaving_summary)
+
+
+# --- The case timeline -------------------------------------------------------------------------
+
+
+def _case_visits(case: Any) -> list[dict[str, Any]]:
+    """The programme visits done with the case's family, on the case's timeline."""
+    from zakrila.cases.timeline import moment_of_day
+
+    visits = Visit.objects.filter(enrolment__case=case, status=VisitStatus.DONE).select_related(
+        "programme", "done_by"
+    )
+    return [
+        {
+            "kind": "programme_visit",
+            "at": visit.done_on,
+            "moment": moment_of_day(visit.done_on, visit.updated_at),
+            "item": visit,
+        }
+        for visit in visits
+        if visit.done_on
+    ]
+
+
+register_timeline_source(_case_visits)
