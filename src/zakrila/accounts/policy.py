@@ -99,6 +99,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "enrolment.visit": frozenset(
         {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
     ),
+    "enrolment.export": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.DPO}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -159,6 +160,9 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
     ),
     "enrolment.visit": gettext_lazy(
         "Only the director, case managers, specialists and field workers record visits."
+    ),
+    "enrolment.export": gettext_lazy(
+        "Only the director, case managers and the DPO export a programme's enrolments."
     ),
     "training.manage": gettext_lazy(
         "Only the trainers and the director change programmes, cohorts, attendance and certificates."

@@ -10,6 +10,7 @@ handful and are read whole. A page costs the same queries however long the file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,15 @@ from zakrila.cases.models import Case, CaseDocument, Contact, Review, SupportPla
 from zakrila.core.paging import keyset_page
 
 TIMELINE_PAGE = 50
+
+# Other apps' dated records of a case (a programme's visits), without this module knowing them:
+# each source gives its entries ({"kind", "at", "moment", "item"}) for a case.
+_SOURCES: list[Callable[[Case], list[dict[str, Any]]]] = []
+
+
+def register_timeline_source(source: Callable[[Case], list[dict[str, Any]]]) -> None:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,11 @@ def _day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
+def moment_of_day(day: dt.date, created_at: dt.datetime) -> dt.datetime:
+    """When a dated entry of another app happened within its day (see ``_moment``)."""
+    return _moment(day, created_at)
+
+
 def _moment(day: dt.date, created_at: dt.datetime) -> dt.datetime:
     """When a dated entry (a plan's start, a review) happened within its day: the time it was
     written down when that was the same day, else the start of the day."""
@@ -112,4 +127,6 @@ def _other_entries(case: Case, records: CaseRecords) -> list[dict[str, Any]]:
         at("review", r.held_on, _moment(r.held_on, r.created_at), r) for r in records.reviews
     ]
     entries += [at("document", _day(d.created_at), d.created_at, d) for d in records.documents]
+    for source in _SOURCES:
+        entries += source(case)
     return entries

@@ -7,3 +7,16 @@ from zakrila.programmes.models.enrolments import (  # noqa: F401
     VisitKind,
     VisitStatus,
 )
+from zakrila.programmes.models.prevention import (  # noqa: F401
+    MATERNITY_HEALTH_RISKS,
+    InstitutionKind,
+    InstitutionLeaving,
+    MaternityRisk,
+    MaternitySignal,
+    ParentGoal,
+    Pregnancy,
+    PregnancyRisk,
+    Screening,
+    naegele_due_date,
+    naegele_last_period,
+)
