@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "zakrila.placements",
     "zakrila.training",
     "zakrila.programmes",
+    "zakrila.giving",
     "django_tasks",
     "django_tasks_db",
     "zakrila.privacy",

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from zakrila.giving.views import stock
+
+app_name = "giving"
+
+urlpatterns = [
+    path("", stock.index, name="index"),
+    path("stores/new/", stock.store_new, name="store_new"),
+    path("stores/<int:pk>/", stock.store_detail, name="store"),
+    path("items/new/", stock.item_new, name="item_new"),
+    path("lots/<int:pk>/adjust/", stock.lot_adjust, name="lot_adjust"),
+    path("donations/new/", stock.donation_new, name="donation_new"),
+    path("donations/<int:pk>/", stock.donation_detail, name="donation"),
+    path("donations/<int:pk>/record.pdf", stock.donation_pdf, name="donation_pdf"),
+    path("distributions/new/", stock.distribution_new, name="distribution_new"),
+    path("distributions/<int:pk>/", stock.distribution_detail, name="distribution"),
+]
