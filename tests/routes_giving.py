@@ -94,7 +94,19 @@ def _stocked_store(world: World, restricted: bool) -> Any:
     return _lot(world, restricted).store
 
 
+def _money(world: World, restricted: bool) -> Any:
+    from zakrila.giving.services import money_donation_record
+
+    return money_donation_record(
+        actor=_coordinator(world), donor=_donor(world, restricted),
+        received_on=timezone.localdate(), amount=Decimal("250.00"), method="bank",
+        purpose="за Розовата къща",
+    )  # fmt: skip
+
+
 RECORDS: dict[str, RecordKind] = {
+    "giving_donor": RecordKind(_donor, SEE),
+    "giving_money": RecordKind(_money, SEE),
     "giving_store": RecordKind(_stocked_store, SEE),
     "giving_lot": RecordKind(_lot, SEE),
     "giving_donation": RecordKind(_donation, SEE),
@@ -148,4 +160,39 @@ ROUTES: dict[str, Route] = {
     "giving:donation_pdf": Route("giving_donation"),
     "giving:distribution_new": Route(None, right=MANAGE, methods=BOTH, post=_new_distribution),
     "giving:distribution": Route("giving_distribution", audits_view=True),
+    "giving:donors": Route(None, right=SEE),
+    "giving:donor_new": Route(
+        None,
+        right=MANAGE,
+        methods=BOTH,
+        post=lambda w, r: {"kind": "person", "name": "Елица Добрева", "wishes_to_be_named": "on"},
+    ),
+    "giving:donor": Route("giving_donor", audits_view=True),
+    "giving:donor_edit": Route(
+        "giving_donor",
+        right=MANAGE,
+        methods=BOTH,
+        post=lambda w, r: {
+            "kind": "company",
+            "name": r.name,
+            "eik": r.eik,
+            "keep_contact": "on",
+            "consent_on": _day(timezone.localdate()),
+            "email": "dar@example.bg",
+            "version": r.version,
+        },
+    ),
+    "giving:money_new": Route(
+        "giving_donor",
+        right=MANAGE,
+        methods=BOTH,
+        post=lambda w, r: {
+            "received_on": _day(timezone.localdate()),
+            "amount": "100",
+            "method": "cash",
+            "purpose": "",
+        },
+    ),
+    "giving:money": Route("giving_money", audits_view=True),
+    "giving:money_pdf": Route("giving_money"),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zakrila.giving.views import stock
+from zakrila.giving.views import donors, stock
 
 app_name = "giving"
 
@@ -15,4 +15,11 @@ urlpatterns = [
     path("donations/<int:pk>/record.pdf", stock.donation_pdf, name="donation_pdf"),
     path("distributions/new/", stock.distribution_new, name="distribution_new"),
     path("distributions/<int:pk>/", stock.distribution_detail, name="distribution"),
+    path("donors/", donors.donors, name="donors"),
+    path("donors/new/", donors.donor_new, name="donor_new"),
+    path("donors/<int:pk>/", donors.donor_detail, name="donor"),
+    path("donors/<int:pk>/edit/", donors.donor_edit, name="donor_edit"),
+    path("donors/<int:pk>/money/new/", donors.money_new, name="money_new"),
+    path("money/<int:pk>/", donors.money_detail, name="money"),
+    path("money/<int:pk>/certificate.pdf", donors.money_pdf, name="money_pdf"),
 ]
