@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from tests.factories import HouseholdFactory, PersonFactory
-from tests.routes import BOTH, RecordKind, Route, World
+from tests.routes import BOTH, POST, RecordKind, Route, World
 from zakrila.accounts.models import Role
 
 _numbers = itertools.count(1)
@@ -104,7 +104,45 @@ def _money(world: World, restricted: bool) -> Any:
     )  # fmt: skip
 
 
+def _volunteer(world: World, restricted: bool) -> Any:
+    from zakrila.giving.services import volunteer_create
+
+    return volunteer_create(
+        actor=_coordinator(world), organisation_id=world.org.pk,
+        full_name=f"Доброволка {next(_numbers)}", consent_on=timezone.localdate(),
+        record_certificate_number="77",
+        record_certificate_on=timezone.localdate() - dt.timedelta(days=60),
+    )  # fmt: skip
+
+
+def _at(days: int, hour: int) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _need(world: World, restricted: bool) -> Any:
+    from zakrila.giving.services import need_create
+
+    n = next(_numbers)
+    return need_create(
+        actor=_coordinator(world), unit=world.cop, title=f"Занимания {n}",
+        starts_at=_at(-1 - n % 20, 9), ends_at=_at(-1 - n % 20, 12), people_needed=3,
+    )  # fmt: skip
+
+
+def _assignment(world: World, restricted: bool) -> Any:
+    """An assignment that started three hours ago (so that its hours can be recorded)."""
+    from zakrila.giving.services import assignment_make
+
+    return assignment_make(
+        actor=_coordinator(world), need=_need(world, restricted), volunteer=_volunteer(world, False)
+    )
+
+
 RECORDS: dict[str, RecordKind] = {
+    "giving_volunteer": RecordKind(_volunteer, SEE),
+    "giving_need": RecordKind(_need, SEE),
+    "giving_assignment": RecordKind(_assignment, SEE),
     "giving_donor": RecordKind(_donor, SEE),
     "giving_money": RecordKind(_money, SEE),
     "giving_store": RecordKind(_stocked_store, SEE),
@@ -195,4 +233,59 @@ ROUTES: dict[str, Route] = {
     ),
     "giving:money": Route("giving_money", audits_view=True),
     "giving:money_pdf": Route("giving_money"),
+    "giving:volunteers": Route(None, right=SEE),
+    "giving:volunteer_new": Route(
+        None,
+        right=MANAGE,
+        methods=BOTH,
+        post=lambda w, r: {
+            "full_name": "Калина Помагаева",
+            "consent_on": _day(timezone.localdate()),
+        },
+    ),
+    "giving:volunteer": Route("giving_volunteer", audits_view=True),
+    "giving:volunteer_edit": Route(
+        "giving_volunteer",
+        right=MANAGE,
+        methods=BOTH,
+        post=lambda w, r: {
+            "full_name": r.full_name,
+            "consent_on": _day(r.consent_on),
+            "skills": "рисуване",
+            "record_certificate_number": "78",
+            "record_certificate_on": _day(timezone.localdate()),
+            "version": r.version,
+        },
+    ),
+    "giving:volunteer_letter": Route("giving_volunteer"),
+    "giving:volunteer_hours": Route("giving_volunteer"),
+    "giving:need_new": Route(
+        None,
+        right=MANAGE,
+        methods=BOTH,
+        post=lambda w, r: {
+            "unit": w.cop.pk,
+            "title": "Коледно тържество",
+            "starts_at": _at(10, 15).strftime("%d.%m.%Y %H:%M"),
+            "ends_at": _at(10, 18).strftime("%d.%m.%Y %H:%M"),
+            "people_needed": "4",
+            "with_children": "on",
+        },
+    ),
+    "giving:need": Route(
+        "giving_need",
+        post_right=MANAGE,
+        methods=BOTH,
+        audits_view=True,
+        post=lambda w, r: {"volunteer": _volunteer(w, False).pk},
+    ),
+    "giving:assignment_hours": Route(
+        "giving_assignment",
+        right=MANAGE,
+        methods=BOTH,
+        post=lambda w, r: {"hours_done": "2.5", "version": r.version},
+    ),
+    "giving:assignment_cancel": Route(
+        "giving_assignment", right=MANAGE, methods=POST, post=lambda w, r: {"version": r.version}
+    ),
 }

@@ -90,3 +90,63 @@ def test_many_distributions_at_once_never_take_more_than_there_is(
     handed = [r for r in results if isinstance(r, Distribution)]
     assert len(handed) == 3, results
     assert StockLot.objects.get(item=flour).quantity == 1
+
+
+def test_two_bookings_of_one_volunteer_at_once_one_wins(coordinator, director, org, cop):
+    import datetime as dt
+
+    from zakrila.giving.models import Assignment, Volunteer, VolunteerNeed
+    from zakrila.giving.services import assignment_make, need_create, volunteer_create
+
+    start = timezone.now() + dt.timedelta(days=2)
+    needs = [
+        need_create(
+            actor=coordinator,
+            unit=cop,
+            title=title,
+            starts_at=start + dt.timedelta(hours=h),
+            ends_at=start + dt.timedelta(hours=h + 3),
+            with_children=False,
+        )
+        for title, h in (("Склад", 0), ("Кухня", 1))
+    ]
+    volunteer = volunteer_create(
+        actor=coordinator, organisation_id=org.pk, full_name="Ива Илиева",
+        consent_on=timezone.localdate(),
+    )  # fmt: skip
+
+    def book(actor_id: int, need_id: int) -> Callable[[], object]:
+        return lambda: assignment_make(
+            actor=User.objects.get(pk=actor_id), need=VolunteerNeed.objects.get(pk=need_id),
+            volunteer=Volunteer.objects.get(pk=volunteer.pk),
+        )  # fmt: skip
+
+    results = _at_once([book(coordinator.pk, needs[0].pk), book(director.pk, needs[1].pk)])
+    assert len([r for r in results if isinstance(r, Assignment)]) == 1, results
+    assert len([r for r in results if isinstance(r, ValidationError)]) == 1, results
+    assert Assignment.objects.count() == 1
+
+
+def test_the_database_refuses_a_double_booking_the_service_did_not_see(coordinator, org, cop):
+    import datetime as dt
+
+    from django.db import IntegrityError
+
+    from zakrila.giving.models import Assignment
+    from zakrila.giving.services import assignment_make, need_create, volunteer_create
+
+    start = timezone.now() + dt.timedelta(days=2)
+    need = need_create(
+        actor=coordinator, unit=cop, title="Склад", starts_at=start,
+        ends_at=start + dt.timedelta(hours=3), with_children=False, people_needed=3,
+    )  # fmt: skip
+    volunteer = volunteer_create(
+        actor=coordinator, organisation_id=org.pk, full_name="Ива Илиева",
+        consent_on=timezone.localdate(),
+    )  # fmt: skip
+    first = assignment_make(actor=coordinator, need=need, volunteer=volunteer)
+    with pytest.raises(IntegrityError):
+        Assignment.objects.create(
+            organisation=org, need=need, volunteer=volunteer,
+            starts_at=first.starts_at + dt.timedelta(hours=1), ends_at=first.ends_at,
+        )  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zakrila.giving.views import donors, stock
+from zakrila.giving.views import donors, stock, volunteers
 
 app_name = "giving"
 
@@ -22,4 +22,16 @@ urlpatterns = [
     path("donors/<int:pk>/money/new/", donors.money_new, name="money_new"),
     path("money/<int:pk>/", donors.money_detail, name="money"),
     path("money/<int:pk>/certificate.pdf", donors.money_pdf, name="money_pdf"),
+    path("volunteers/", volunteers.volunteers, name="volunteers"),
+    path("volunteers/new/", volunteers.volunteer_new, name="volunteer_new"),
+    path("volunteers/<int:pk>/", volunteers.volunteer_detail, name="volunteer"),
+    path("volunteers/<int:pk>/edit/", volunteers.volunteer_edit, name="volunteer_edit"),
+    path("volunteers/<int:pk>/letter.pdf", volunteers.volunteer_letter, name="volunteer_letter"),
+    path("volunteers/<int:pk>/hours.pdf", volunteers.volunteer_hours_pdf, name="volunteer_hours"),
+    path("needs/new/", volunteers.need_new, name="need_new"),
+    path("needs/<int:pk>/", volunteers.need_detail, name="need"),
+    path("assignments/<int:pk>/hours/", volunteers.assignment_hours, name="assignment_hours"),
+    path(
+        "assignments/<int:pk>/cancel/", volunteers.assignment_cancel_view, name="assignment_cancel"
+    ),
 ]
