@@ -174,6 +174,8 @@ def _new_distribution(world: World, record: Any) -> dict[str, Any]:
 
 ROUTES: dict[str, Route] = {
     "giving:index": Route(None, right=SEE),
+    "giving:figures": Route(None, right=SEE),
+    "giving:figures_xlsx": Route(None, right=SEE),
     "giving:store_new": Route(
         None,
         right=MANAGE,

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from zakrila.giving.views import donors, stock, volunteers
+from zakrila.giving.views import donors, figures, stock, volunteers
 
 app_name = "giving"
 
 urlpatterns = [
     path("", stock.index, name="index"),
+    path("figures/", figures.figures, name="figures"),
+    path("figures.xlsx", figures.figures_xlsx, name="figures_xlsx"),
     path("stores/new/", stock.store_new, name="store_new"),
     path("stores/<int:pk>/", stock.store_detail, name="store"),
     path("items/new/", stock.item_new, name="item_new"),
