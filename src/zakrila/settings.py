@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "zakrila.placements",
     "zakrila.training",
     "zakrila.programmes",
+    "zakrila.giving",
     "django_tasks",
     "django_tasks_db",
     "zakrila.privacy",
@@ -366,5 +367,10 @@ ZAKRILA_RETENTION_YEARS = {
         # name on a certificate (for the public verification page), years after it was issued.
         "trainee": "3",
         "training_certificate": "10",
+        # Donations and volunteers: a donor's personal data, years after their last donation
+        # (the accounts keep donation documents ten years); a volunteer's, years after their
+        # last assignment.
+        "donor": "10",
+        "volunteer": "3",
     }.items()
 }

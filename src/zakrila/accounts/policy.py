@@ -34,8 +34,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.DIRECTOR, Role.DPO}),
     "audit.search": frozenset({Role.DPO}),
     "privacy.records": frozenset({Role.DPO, Role.DIRECTOR, Role.AUDITOR}),
-    # People and households. Trainers work with other organisations' specialists, not families.
-    "person.view": ALL_ROLES - {Role.TRAINER},
+    # People and households. Trainers work with other organisations' specialists, not families;
+    # the giving coordinator with donors, volunteers and the stores (giving only).
+    "person.view": ALL_ROLES - {Role.TRAINER, Role.GIVING_COORDINATOR},
     "person.edit": frozenset(
         {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
     ),
@@ -100,6 +101,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
     ),
     "enrolment.export": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.DPO}),
+    # Donations and volunteers: the coordinator and the director run them; the DPO and
+    # auditors read them. Case workers see the distributions to their cases on the case page.
+    "giving.view": frozenset({Role.GIVING_COORDINATOR, Role.DIRECTOR, Role.DPO, Role.AUDITOR}),
+    "giving.manage": frozenset({Role.GIVING_COORDINATOR, Role.DIRECTOR}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -166,6 +171,11 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
     ),
     "training.manage": gettext_lazy(
         "Only the trainers and the director change programmes, cohorts, attendance and certificates."
+    ),
+    "giving.view": gettext_lazy("Your role does not work with donations and volunteers."),
+    "giving.manage": gettext_lazy(
+        "Only the donations and volunteers coordinator and the director record donations, "
+        "distributions, volunteers and their hours."
     ),
 }
 
@@ -617,3 +627,35 @@ def visits_visible_to(user: Any) -> models.QuerySet[Any]:
     from zakrila.programmes.models import Visit
 
     return Visit.objects.filter(_enrolment_scope(user, case_field="enrolment__case"))
+
+
+# --- Donations and volunteers ----------------------------------------------------------------
+
+
+def _giving_scope(user: Any) -> models.Q:
+    """Donations, stores and volunteers serve the whole organisation: the organisations where
+    the user's roles may see giving, whatever units they are limited to."""
+    access = access_for(user)
+    allowed = CAPABILITIES["giving.view"]
+    return models.Q(
+        organisation_id__in=sorted(r.organisation_id for r in access.reaches if r.roles & allowed)
+    )
+
+
+def giving_visible_to(user: Any, model: type[M]) -> models.QuerySet[M]:
+    """Records of the giving app (stores, items, donors, donations, volunteers, needs,
+    assignments, distributions) for the roles that work with giving."""
+    return model._default_manager.filter(_giving_scope(user))
+
+
+def distributions_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Distributions the user may see: every one of the organisation for the giving roles; for
+    a case worker, those to the cases and the families they may see (a restricted case: its
+    team only)."""
+    from zakrila.giving.models import Distribution
+
+    return Distribution.objects.filter(
+        _giving_scope(user)
+        | models.Q(case__in=cases_visible_to(user))
+        | models.Q(household__in=households_visible_to(user))
+    )
