@@ -80,6 +80,47 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # record of personal data; the other roles have no reason to see who was trained.
     "training.view": frozenset({Role.TRAINER, Role.DIRECTOR, Role.DPO, Role.AUDITOR}),
     "training.manage": frozenset({Role.TRAINER, Role.DIRECTOR}),
+    # Groups, the SOS line, street and field work (#11). Mostly anonymous; the people who do
+    # the work record it, the DPO and auditors read it.
+    "line.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "line.log": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}),
+    "group.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "group.manage": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    "outreach.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "outreach.record": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    # The street team opens a case for a child it has identified, not only a case manager.
+    "outreach.open_case": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.FIELD_WORKER}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -136,6 +177,23 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
     "training.view": gettext_lazy("Your role does not work with the training centre."),
     "training.manage": gettext_lazy(
         "Only the trainers and the director change programmes, cohorts, attendance and certificates."
+    ),
+    "line.view": gettext_lazy("Your role does not work with the SOS line."),
+    "line.log": gettext_lazy(
+        "Only the director, case managers, specialists and field workers log calls."
+    ),
+    "group.view": gettext_lazy("Your role does not work with groups."),
+    "group.manage": gettext_lazy(
+        "Only the director, case managers, specialists and field workers run groups and take "
+        "their attendance."
+    ),
+    "outreach.view": gettext_lazy("Your role does not work with street and field work."),
+    "outreach.record": gettext_lazy(
+        "Only the director, case managers, specialists and field workers record street and "
+        "field work."
+    ),
+    "outreach.open_case": gettext_lazy(
+        "Only the director, case managers and the street team open a case from street work."
     ),
 }
 
@@ -476,3 +534,51 @@ def certificates_visible_to(user: Any) -> models.QuerySet[Any]:
     from zakrila.training.models import Certificate
 
     return Certificate.objects.filter(_training_scope(user))
+
+
+# --- Groups, the SOS line, street and field work ------------------------------------------------
+
+
+def _unit_scope_for(user: Any, capability: str, unit_field: str = "unit_id") -> models.Q:
+    """Records of the units the user reaches, in the organisations where a role of theirs has
+    ``capability``."""
+    access = access_for(user)
+    allowed = CAPABILITIES[capability]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    return _unit_scope(Access(access.user_id, reaches=reaches), unit_field)
+
+
+def calls_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Call
+
+    return Call.objects.filter(_unit_scope_for(user, "line.view"))
+
+
+def groups_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Group
+
+    return Group.objects.filter(_unit_scope_for(user, "group.view"))
+
+
+def group_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import GroupSession
+
+    return GroupSession.objects.filter(_unit_scope_for(user, "group.view", "group__unit_id"))
+
+
+def outreach_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import OutreachSession
+
+    return OutreachSession.objects.filter(_unit_scope_for(user, "outreach.view"))
+
+
+def outreach_people_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The people met in street and field work that the user may open in that work: those of
+    the units the user reaches with ``outreach.view``, who are people the user may see."""
+    return people_visible_to(user).filter(_unit_scope_for(user, "outreach.view"))
+
+
+def non_contacts_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import NonContact
+
+    return NonContact.objects.filter(_unit_scope_for(user, "line.view"))

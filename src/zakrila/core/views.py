@@ -81,6 +81,10 @@ def _work_summary(request: MemberRequest, organisation_id: int) -> dict[str, obj
         summary["training_day"] = trainer_day(
             user=request.user, organisation_id=organisation_id, today=today
         )
+    if Role.FIELD_WORKER in request.membership.roles:
+        from zakrila.programmes.queries import worker_day
+
+        summary.update(worker_day(user=request.user, organisation_id=organisation_id, today=today))
     if has_capability(request.user, "placement.view", organisation_id):
         boards = residential_units_visible_to(request.user).filter(organisation_id=organisation_id)
         now = timezone.now()

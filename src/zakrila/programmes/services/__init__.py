@@ -1,0 +1,2 @@
+"""Changes to the programmes' records, one module per topic; each is one transaction with its
+audit events."""

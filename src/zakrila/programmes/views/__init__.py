@@ -1,0 +1,1 @@
+"""The programmes' pages, one module per topic."""
