@@ -185,9 +185,7 @@ ROUTES: dict[str, Route] = {
         post=lambda w, r: {
             "first_name": "Иван",
             "last_name": "Иванов",
-            "birth_date": (timezone.localdate() - dt.timedelta(days=12 * 365)).strftime(
-                "%d.%m.%Y"
-            ),
+            "birth_date": (timezone.localdate() - dt.timedelta(days=12 * 365)).strftime("%d.%m.%Y"),
             "version": r.version,
         },
     ),

@@ -71,7 +71,7 @@ class CallForm(forms.Form):
         label=_("Call back on"), required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET,
         help_text=_("When the caller asks to be called back: a task for you on that day."),
     )  # fmt: skip
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    unit = UnitChoiceField(label=_("Unit"), queryset=None, required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,9 +79,16 @@ class CallForm(forms.Form):
         _now_field(self.fields["started_at"])
         unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
         unit_field.queryset = units
-        if units.count() == 1:
-            unit_field.initial = units.first().pk
+        self.only_unit = units.first() if len(units) == 1 else None
+        if self.only_unit is not None:
+            # The line is one unit's: nothing to choose.
             unit_field.widget = forms.HiddenInput()
+
+    def clean_unit(self) -> Any:
+        unit = self.cleaned_data.get("unit") or self.only_unit
+        if unit is None:
+            raise forms.ValidationError(_("Choose the unit."), code="required")
+        return unit
 
 
 class CallReferralForm(forms.Form):

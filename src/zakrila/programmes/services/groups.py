@@ -196,6 +196,7 @@ def group_attendance_record(
         )
         for name in names
     )
+    before = current.attendance_taken_at
     current.attendance_taken_at = timezone.now()
     current.attendance_taken_by = actor
     current.version += 1
@@ -205,7 +206,13 @@ def group_attendance_record(
         action=AuditAction.UPDATE,
         actor=actor,
         obj=current,
-        changes={"attendance": {"old": None, "new": "changed"}},
+        # Under the field's name, so that a refused stale list says "attendance taken at".
+        changes={
+            "attendance_taken_at": {
+                "old": before.isoformat() if before else None,
+                "new": current.attendance_taken_at.isoformat(),
+            }
+        },
         details={"version": current.version, "guests": len(names), **counts},
     )
     return current
