@@ -165,3 +165,20 @@ def test_a_field_session_counts_registered_women_and_the_others(client, street_w
     page = client.get(session.get_absolute_url()).content.decode()
     assert "3 души" in page and "9" in page
     assert session.contacts.count() == 3 and session.headcount == 9
+
+
+def test_a_childs_data_export_holds_every_meeting_and_visit(street_worker, street):
+    from zakrila.people.exports import person_data
+
+    session = _session(street_worker, street, timezone.now(), place="пазара")
+    child = outreach_contact_record(
+        actor=street_worker, session=session, description="момиче, ~13 г.", note="Говорихме."
+    ).person
+    drop_in_record(
+        actor=street_worker, unit=street, person=child, visited_on=timezone.localdate(),
+        services=["meal", "consultation"],
+    )  # fmt: skip
+    data = person_data(child)
+    outreach = data["outreach"][0]
+    assert outreach["contacts"][0]["place"] == "пазара"
+    assert outreach["drop_in_visits"][0]["services"] == ["meal", "consultation"]
