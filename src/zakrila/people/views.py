@@ -39,6 +39,7 @@ from zakrila.core.downloads import name_download
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
+from zakrila.core.text import query_text
 from zakrila.people import exports
 from zakrila.people.forms import (
     ConsentForm,
@@ -137,7 +138,11 @@ def person_list(request: MemberRequest) -> HttpResponse:
 
 
 def _keyset(name: str | None, pk: str | None) -> tuple[str, int] | None:
-    if name is None or not pk or not pk.isdigit():
+    """The people list's position (the last name and id shown); anything else — "²" passes
+    ``isdigit``, 10^30 overflows the column, NUL is no name — starts from the beginning."""
+    if name is None or not pk or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
+        return None
+    if "\x00" in name or len(name) > 300:
         return None
     return name, int(pk)
 
@@ -147,7 +152,7 @@ def person_search(request: MemberRequest) -> HttpResponse:
     """The search box of the layout: results as you type (htmx), or a page without JavaScript."""
     organisation_id = _org(request)
     require(request.user, "person.view", organisation_id=organisation_id)
-    text = request.GET.get("q", "").strip()[:100]
+    text = query_text(request.GET.get("q"))
     results: list[Person] = []
     searched = len(text) >= MIN_SEARCH_LENGTH
     if searched:
@@ -496,7 +501,7 @@ def household_detail(request: MemberRequest, pk: int) -> HttpResponse:
             action=AuditAction.VIEW, actor=request.user, obj=household, person_id=household.child_id
         )
     can_edit = has_capability(request.user, "person.edit", organisation_id)
-    text = request.GET.get("q", "").strip()[:100]
+    text = query_text(request.GET.get("q"))
     candidates: list[Person] = []
     if can_edit and len(text) >= MIN_SEARCH_LENGTH:
         candidates = search_people(user=request.user, text=text, limit=10)
