@@ -34,8 +34,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.DIRECTOR, Role.DPO}),
     "audit.search": frozenset({Role.DPO}),
     "privacy.records": frozenset({Role.DPO, Role.DIRECTOR, Role.AUDITOR}),
-    # People and households. Trainers work with other organisations' specialists, not families.
-    "person.view": ALL_ROLES - {Role.TRAINER},
+    # People and households. Trainers work with other organisations' specialists, not families;
+    # the giving coordinator with donors, volunteers and the stores (giving only).
+    "person.view": ALL_ROLES - {Role.TRAINER, Role.GIVING_COORDINATOR},
     "person.edit": frozenset(
         {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
     ),
@@ -80,6 +81,71 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # record of personal data; the other roles have no reason to see who was trained.
     "training.view": frozenset({Role.TRAINER, Role.DIRECTOR, Role.DPO, Role.AUDITOR}),
     "training.manage": frozenset({Role.TRAINER, Role.DIRECTOR}),
+    # Programmes that prevent abandonment (#10): who is enrolled and their visits. Health data
+    # of a pregnancy (risk flags, registration with doctors) also needs "person.confidential".
+    "enrolment.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.CARER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "enrolment.manage": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    "enrolment.visit": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    "enrolment.export": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.DPO}),
+    # Donations and volunteers: the coordinator and the director run them; the DPO and
+    # auditors read them. Case workers see the distributions to their cases on the case page.
+    "giving.view": frozenset({Role.GIVING_COORDINATOR, Role.DIRECTOR, Role.DPO, Role.AUDITOR}),
+    "giving.manage": frozenset({Role.GIVING_COORDINATOR, Role.DIRECTOR}),
+    # Groups, the SOS line, street and field work (#11). Mostly anonymous; the people who do
+    # the work record it, the DPO and auditors read it.
+    "line.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "line.log": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}),
+    "group.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "group.manage": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    "outreach.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "outreach.record": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    # The street team opens a case for a child it has identified, not only a case manager.
+    "outreach.open_case": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.FIELD_WORKER}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -134,8 +200,40 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
         "Only carers, specialists, case managers and the director write the care diary."
     ),
     "training.view": gettext_lazy("Your role does not work with the training centre."),
+    "enrolment.view": gettext_lazy("Your role does not work with the programmes' families."),
+    "enrolment.manage": gettext_lazy(
+        "Only the director, case managers, specialists and field workers enrol people and record outcomes."
+    ),
+    "enrolment.visit": gettext_lazy(
+        "Only the director, case managers, specialists and field workers record visits."
+    ),
+    "enrolment.export": gettext_lazy(
+        "Only the director, case managers and the DPO export a programme's enrolments."
+    ),
     "training.manage": gettext_lazy(
         "Only the trainers and the director change programmes, cohorts, attendance and certificates."
+    ),
+    "giving.view": gettext_lazy("Your role does not work with donations and volunteers."),
+    "giving.manage": gettext_lazy(
+        "Only the donations and volunteers coordinator and the director record donations, "
+        "distributions, volunteers and their hours."
+    ),
+    "line.view": gettext_lazy("Your role does not work with the SOS line."),
+    "line.log": gettext_lazy(
+        "Only the director, case managers, specialists and field workers log calls."
+    ),
+    "group.view": gettext_lazy("Your role does not work with groups."),
+    "group.manage": gettext_lazy(
+        "Only the director, case managers, specialists and field workers run groups and take "
+        "their attendance."
+    ),
+    "outreach.view": gettext_lazy("Your role does not work with street and field work."),
+    "outreach.record": gettext_lazy(
+        "Only the director, case managers, specialists and field workers record street and "
+        "field work."
+    ),
+    "outreach.open_case": gettext_lazy(
+        "Only the director, case managers and the street team open a case from street work."
     ),
 }
 
@@ -557,3 +655,113 @@ def certificates_visible_to(user: Any) -> models.QuerySet[Any]:
     from zakrila.training.models import Certificate
 
     return Certificate.objects.filter(_training_scope(user))
+
+
+# --- Programmes (#10) ----------------------------------------------------------------------------
+
+
+def _enrolment_scope(user: Any, *, case_field: str) -> models.Q:
+    """Records of enrolments in the units the user reaches, for the roles that work with the
+    programmes' families; an enrolment linked to a case the user may not see (a restricted
+    case off their team) is hidden with it."""
+    access = access_for(user)
+    allowed = CAPABILITIES["enrolment.view"]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    scope = _unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
+    return scope & (
+        models.Q(**{f"{case_field}__isnull": True})
+        | models.Q(**{f"{case_field}__in": cases_visible_to(user)})
+    )
+
+
+def enrolments_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Enrolment
+
+    return Enrolment.objects.filter(_enrolment_scope(user, case_field="case"))
+
+
+def visits_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Visits of the enrolments the user may see (a visit carries its enrolment's unit)."""
+    from zakrila.programmes.models import Visit
+
+    return Visit.objects.filter(_enrolment_scope(user, case_field="enrolment__case"))
+
+
+# --- Donations and volunteers ----------------------------------------------------------------
+
+
+def _giving_scope(user: Any) -> models.Q:
+    """Donations, stores and volunteers serve the whole organisation: the organisations where
+    the user's roles may see giving, whatever units they are limited to."""
+    access = access_for(user)
+    allowed = CAPABILITIES["giving.view"]
+    return models.Q(
+        organisation_id__in=sorted(r.organisation_id for r in access.reaches if r.roles & allowed)
+    )
+
+
+def giving_visible_to(user: Any, model: type[M]) -> models.QuerySet[M]:
+    """Records of the giving app (stores, items, donors, donations, volunteers, needs,
+    assignments, distributions) for the roles that work with giving."""
+    return model._default_manager.filter(_giving_scope(user))
+
+
+def distributions_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Distributions the user may see: every one of the organisation for the giving roles; for
+    a case worker, those to the cases and the families they may see (a restricted case: its
+    team only)."""
+    from zakrila.giving.models import Distribution
+
+    return Distribution.objects.filter(
+        _giving_scope(user)
+        | models.Q(case__in=cases_visible_to(user))
+        | models.Q(household__in=households_visible_to(user))
+    )
+
+
+# --- Groups, the SOS line, street and field work ------------------------------------------------
+
+
+def _unit_scope_for(user: Any, capability: str, unit_field: str = "unit_id") -> models.Q:
+    """Records of the units the user reaches, in the organisations where a role of theirs has
+    ``capability``."""
+    access = access_for(user)
+    allowed = CAPABILITIES[capability]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    return _unit_scope(Access(access.user_id, reaches=reaches), unit_field)
+
+
+def calls_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Call
+
+    return Call.objects.filter(_unit_scope_for(user, "line.view"))
+
+
+def groups_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Group
+
+    return Group.objects.filter(_unit_scope_for(user, "group.view"))
+
+
+def group_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import GroupSession
+
+    return GroupSession.objects.filter(_unit_scope_for(user, "group.view", "group__unit_id"))
+
+
+def outreach_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import OutreachSession
+
+    return OutreachSession.objects.filter(_unit_scope_for(user, "outreach.view"))
+
+
+def outreach_people_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The people met in street and field work that the user may open in that work: those of
+    the units the user reaches with ``outreach.view``, who are people the user may see."""
+    return people_visible_to(user).filter(_unit_scope_for(user, "outreach.view"))
+
+
+def non_contacts_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import NonContact
+
+    return NonContact.objects.filter(_unit_scope_for(user, "line.view"))

@@ -28,12 +28,11 @@ from zakrila.cases.models import (
     SupportPlan,
     TemplateQuestion,
 )
+from zakrila.core.dates import DateTimePickerInput
 from zakrila.core.uploads import UploadLimitFormMixin
 from zakrila.people.forms import DATE_WIDGET
 
-DATETIME_WIDGET = forms.DateTimeInput(
-    format="%d.%m.%Y %H:%M", attrs={"placeholder": "дд.мм.гггг чч:мм", "inputmode": "numeric"}
-)
+DATETIME_WIDGET = DateTimePickerInput()
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -193,10 +192,6 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelMultipleChoiceField, self.fields["other_staff"]).queryset = staff
-        cast(forms.DateTimeField, self.fields["occurred_at"]).input_formats = [
-            "%d.%m.%Y %H:%M",
-            "%d.%m.%Y",
-        ]
         # A copy of this page kept for offline work shows the time it is opened, not kept.
         self.fields["occurred_at"].widget.attrs["data-offline-now"] = ""
 
@@ -382,7 +377,9 @@ class PlanForm(forms.ModelForm):
 
 
 class GoalForm(forms.Form):
-    text = forms.CharField(label=_("New goal"), max_length=400)
+    text = forms.CharField(
+        label=_("New goal"), max_length=400, error_messages={"required": _("Write the goal.")}
+    )
 
 
 class ActivityForm(forms.ModelForm):

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
@@ -18,6 +17,7 @@ from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
 from zakrila.cases.models import Case, CaseDocument
 from zakrila.core.text import without_bidi_controls
+from zakrila.core.wording import file_size_text
 
 # What may be uploaded, by the type read from the file's content, with the names it may carry.
 ALLOWED = {
@@ -51,7 +51,7 @@ def document_check(upload: UploadedFile) -> str:
     if upload.size > limit:
         raise ValidationError(
             {"file": _("The file is %(size)s; at most %(limit)s are accepted. Scan with a lower resolution or split it.")
-             % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}},
+             % {"size": file_size_text(upload.size), "limit": file_size_text(limit)}},
             code="too_large",
         )  # fmt: skip
     # Office files are ZIP archives: the whole file is read to tell a .docx from a .xlsx.
