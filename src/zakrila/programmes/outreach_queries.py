@@ -55,9 +55,12 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def parse_month(raw: str | None, *, default: dt.date) -> dt.date:
-    """``2026-04`` → 1 April 2026; anything else → the default month."""
+    """``2026-04`` → 1 April 2026; anything else, or a year without figures (before 2000,
+    after next year: ``9999-12`` would overflow the month after), → the default month."""
     try:
         year, month = (int(part) for part in (raw or "").split("-"))
+        if not 2000 <= year <= default.year + 1:
+            raise ValueError(year)
         return dt.date(year, month, 1)
     except ValueError:
         return default.replace(day=1)
