@@ -541,6 +541,8 @@ def test_support_needs_an_approved_assessment_unless_universally_accessible(
     with pytest.raises(Exception, match="одобрена оценка"):
         case_move(actor=case_manager, case=case, to_status="support", expected_version=case.version)
     assessment_approve(actor=director, assessment=assessment)
+    case.refresh_from_db()
+    assert case.status == "assessed"  # the approved assessment moved it on (#12 §4.4)
     assert (
         case_move(
             actor=case_manager, case=case, to_status="support", expected_version=case.version

@@ -34,8 +34,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.DIRECTOR, Role.DPO}),
     "audit.search": frozenset({Role.DPO}),
     "privacy.records": frozenset({Role.DPO, Role.DIRECTOR, Role.AUDITOR}),
-    # People and households. Trainers work with other organisations' specialists, not families.
-    "person.view": ALL_ROLES - {Role.TRAINER},
+    # People and households. Trainers work with other organisations' specialists, not families;
+    # the giving coordinator with donors, volunteers and the stores (giving only).
+    "person.view": ALL_ROLES - {Role.TRAINER, Role.GIVING_COORDINATOR},
     "person.edit": frozenset(
         {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
     ),
@@ -99,6 +100,52 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "enrolment.visit": frozenset(
         {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
     ),
+    "enrolment.export": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.DPO}),
+    # Donations and volunteers: the coordinator and the director run them; the DPO and
+    # auditors read them. Case workers see the distributions to their cases on the case page.
+    "giving.view": frozenset({Role.GIVING_COORDINATOR, Role.DIRECTOR, Role.DPO, Role.AUDITOR}),
+    "giving.manage": frozenset({Role.GIVING_COORDINATOR, Role.DIRECTOR}),
+    # Groups, the SOS line, street and field work (#11). Mostly anonymous; the people who do
+    # the work record it, the DPO and auditors read it.
+    "line.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "line.log": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}),
+    "group.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "group.manage": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    "outreach.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "outreach.record": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    # The street team opens a case for a child it has identified, not only a case manager.
+    "outreach.open_case": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.FIELD_WORKER}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -160,8 +207,33 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
     "enrolment.visit": gettext_lazy(
         "Only the director, case managers, specialists and field workers record visits."
     ),
+    "enrolment.export": gettext_lazy(
+        "Only the director, case managers and the DPO export a programme's enrolments."
+    ),
     "training.manage": gettext_lazy(
         "Only the trainers and the director change programmes, cohorts, attendance and certificates."
+    ),
+    "giving.view": gettext_lazy("Your role does not work with donations and volunteers."),
+    "giving.manage": gettext_lazy(
+        "Only the donations and volunteers coordinator and the director record donations, "
+        "distributions, volunteers and their hours."
+    ),
+    "line.view": gettext_lazy("Your role does not work with the SOS line."),
+    "line.log": gettext_lazy(
+        "Only the director, case managers, specialists and field workers log calls."
+    ),
+    "group.view": gettext_lazy("Your role does not work with groups."),
+    "group.manage": gettext_lazy(
+        "Only the director, case managers, specialists and field workers run groups and take "
+        "their attendance."
+    ),
+    "outreach.view": gettext_lazy("Your role does not work with street and field work."),
+    "outreach.record": gettext_lazy(
+        "Only the director, case managers, specialists and field workers record street and "
+        "field work."
+    ),
+    "outreach.open_case": gettext_lazy(
+        "Only the director, case managers and the street team open a case from street work."
     ),
 }
 
@@ -292,6 +364,26 @@ def people_visible_to(user: Any, *, include_merged: bool = False) -> models.Quer
     reaches = [r for r in access.reaches if r.roles & allowed]
     people = Person.objects.all() if include_merged else Person.objects.active()
     return people.filter(_unit_scope(Access(access.user_id, reaches=reaches), "unit_id"))
+
+
+def person_openable(user: Any, person: Any) -> bool:
+    """Whether the user may open this (loaded) person's page: ``people_visible_to`` answered
+    from the row itself, without a query, so that a page shows no link that would be a 404
+    (a member limited to one unit and a relative registered by another)."""
+    if person is None or person.merged_into_id is not None:
+        return False
+    allowed = CAPABILITIES["person.view"]
+    return any(
+        reach.organisation_id == person.organisation_id
+        and reach.roles & allowed
+        and (reach.unit_ids is None or person.unit_id in reach.unit_ids)
+        for reach in access_for(user).reaches
+    )
+
+
+def household_openable(user: Any, household: Any) -> bool:
+    """``households_visible_to`` for a loaded household (its child loaded with it)."""
+    return household is not None and person_openable(user, household.child)
 
 
 def households_visible_to(user: Any) -> models.QuerySet[Any]:
@@ -593,3 +685,83 @@ def visits_visible_to(user: Any) -> models.QuerySet[Any]:
     from zakrila.programmes.models import Visit
 
     return Visit.objects.filter(_enrolment_scope(user, case_field="enrolment__case"))
+
+
+# --- Donations and volunteers ----------------------------------------------------------------
+
+
+def _giving_scope(user: Any) -> models.Q:
+    """Donations, stores and volunteers serve the whole organisation: the organisations where
+    the user's roles may see giving, whatever units they are limited to."""
+    access = access_for(user)
+    allowed = CAPABILITIES["giving.view"]
+    return models.Q(
+        organisation_id__in=sorted(r.organisation_id for r in access.reaches if r.roles & allowed)
+    )
+
+
+def giving_visible_to(user: Any, model: type[M]) -> models.QuerySet[M]:
+    """Records of the giving app (stores, items, donors, donations, volunteers, needs,
+    assignments, distributions) for the roles that work with giving."""
+    return model._default_manager.filter(_giving_scope(user))
+
+
+def distributions_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Distributions the user may see: every one of the organisation for the giving roles; for
+    a case worker, those to the cases and the families they may see (a restricted case: its
+    team only)."""
+    from zakrila.giving.models import Distribution
+
+    return Distribution.objects.filter(
+        _giving_scope(user)
+        | models.Q(case__in=cases_visible_to(user))
+        | models.Q(household__in=households_visible_to(user))
+    )
+
+
+# --- Groups, the SOS line, street and field work ------------------------------------------------
+
+
+def _unit_scope_for(user: Any, capability: str, unit_field: str = "unit_id") -> models.Q:
+    """Records of the units the user reaches, in the organisations where a role of theirs has
+    ``capability``."""
+    access = access_for(user)
+    allowed = CAPABILITIES[capability]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    return _unit_scope(Access(access.user_id, reaches=reaches), unit_field)
+
+
+def calls_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Call
+
+    return Call.objects.filter(_unit_scope_for(user, "line.view"))
+
+
+def groups_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Group
+
+    return Group.objects.filter(_unit_scope_for(user, "group.view"))
+
+
+def group_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import GroupSession
+
+    return GroupSession.objects.filter(_unit_scope_for(user, "group.view", "group__unit_id"))
+
+
+def outreach_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import OutreachSession
+
+    return OutreachSession.objects.filter(_unit_scope_for(user, "outreach.view"))
+
+
+def outreach_people_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The people met in street and field work that the user may open in that work: those of
+    the units the user reaches with ``outreach.view``, who are people the user may see."""
+    return people_visible_to(user).filter(_unit_scope_for(user, "outreach.view"))
+
+
+def non_contacts_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import NonContact
+
+    return NonContact.objects.filter(_unit_scope_for(user, "line.view"))

@@ -29,6 +29,7 @@ from zakrila.cases.models import (
     TemplateQuestion,
 )
 from zakrila.core.dates import DateTimePickerInput
+from zakrila.core.uploads import UploadLimitFormMixin
 from zakrila.people.forms import DATE_WIDGET
 
 DATETIME_WIDGET = DateTimePickerInput()
@@ -376,7 +377,9 @@ class PlanForm(forms.ModelForm):
 
 
 class GoalForm(forms.Form):
-    text = forms.CharField(label=_("New goal"), max_length=400)
+    text = forms.CharField(
+        label=_("New goal"), max_length=400, error_messages={"required": _("Write the goal.")}
+    )
 
 
 class ActivityForm(forms.ModelForm):
@@ -437,7 +440,7 @@ class AnnexForm(forms.ModelForm):
         widgets = {"signed_on": DATE_WIDGET}
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(UploadLimitFormMixin, forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("PDF, a photo or an office document."))
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(

@@ -27,7 +27,7 @@ from zakrila.cases.models import (
 )
 from zakrila.cases.models.casework import follow_up_title
 
-OPEN = [CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.SUPPORT]
+OPEN = [CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.ASSESSED, CaseStatus.SUPPORT]
 
 # An assessment is due this many days after the case is opened (the Social Services Act's
 # individual needs assessment).

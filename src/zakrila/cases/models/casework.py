@@ -124,14 +124,17 @@ class Referral(TenantModel):
 class CaseStatus(models.TextChoices):
     REFERRED = "referred", _("referred")
     ASSESSMENT = "assessment", _("assessment")
+    # The assessment is approved; support starts when the plan is approved.
+    ASSESSED = "assessed", _("assessment done")
     SUPPORT = "support", _("support")
     CLOSED = "closed", _("closed")
 
 
 # The moves a case may make. A closed case may be reopened into assessment; every move is kept.
 CASE_TRANSITIONS: dict[str, frozenset[str]] = {
-    CaseStatus.REFERRED: frozenset({CaseStatus.ASSESSMENT, CaseStatus.CLOSED}),
-    CaseStatus.ASSESSMENT: frozenset({CaseStatus.SUPPORT, CaseStatus.CLOSED}),
+    CaseStatus.REFERRED: frozenset({CaseStatus.ASSESSMENT, CaseStatus.ASSESSED, CaseStatus.CLOSED}),
+    CaseStatus.ASSESSMENT: frozenset({CaseStatus.ASSESSED, CaseStatus.SUPPORT, CaseStatus.CLOSED}),
+    CaseStatus.ASSESSED: frozenset({CaseStatus.SUPPORT, CaseStatus.ASSESSMENT, CaseStatus.CLOSED}),
     CaseStatus.SUPPORT: frozenset({CaseStatus.ASSESSMENT, CaseStatus.CLOSED}),
     CaseStatus.CLOSED: frozenset({CaseStatus.ASSESSMENT}),
 }

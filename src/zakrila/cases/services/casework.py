@@ -242,6 +242,34 @@ def case_move(
     )
 
 
+def case_follow_work(*, actor: User, case_id: int, to_status: str, reason: str) -> bool:
+    """Move the case to the stage its work has reached (an approved assessment: assessment
+    done; an approved plan: support), when that is a move forward the case may make now.
+    Returns whether it moved; a case that cannot move yet stays where it is (the case page
+    offers the move). Runs inside the caller's transaction."""
+    from zakrila.cases.models import Assessment, AssessmentStatus
+
+    order: list[str] = [
+        CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.ASSESSED, CaseStatus.SUPPORT,
+    ]  # fmt: skip
+    current = Case.objects.only("status", "version", "referral_id").get(pk=case_id)
+    if current.status not in order or order.index(current.status) >= order.index(to_status):
+        return False
+    assessed = Assessment.objects.filter(case_id=case_id, status=AssessmentStatus.APPROVED)
+    if to_status == CaseStatus.SUPPORT and current.referral_id and not assessed.exists():
+        return False  # support waits for the approved assessment (see ``_move``)
+    # A referred case reaches support through "assessment done", as every case does.
+    steps = [to_status]
+    if to_status not in CASE_TRANSITIONS[current.status]:
+        steps = [CaseStatus.ASSESSED, to_status]
+    for step in steps:
+        current = _move(
+            actor=actor, case=current, to_status=step, reason=reason,
+            expected_version=current.version,
+        )  # fmt: skip
+    return True
+
+
 def _move(*, actor: User, case: Case, to_status: str, reason: str, expected_version: int) -> Case:
     current: Case = lock_for_edit(Case, case.pk, expected_version=expected_version)
     if to_status not in CASE_TRANSITIONS[current.status]:
@@ -438,7 +466,10 @@ def closure_approve(*, actor: User, closure: Closure) -> Closure:
     closure.approved_by = actor
     closure.approved_at = timezone.now()
     closure.save(update_fields=["approved_by", "approved_at", "updated_at"])
-    Task.objects.open().filter(case=case, kind=TaskKind.APPROVAL).update(done_at=timezone.now())
+    # A closed case has no approval, assessment or review still to come.
+    Task.objects.open().filter(
+        case=case, kind__in=[TaskKind.APPROVAL, TaskKind.ASSESSMENT_DUE, TaskKind.REVIEW_DUE]
+    ).update(done_at=timezone.now())
     closed_on = case.closed_on or timezone.localdate()
     for months in FOLLOW_UP_MONTHS:
         due = add_months(closed_on, months)

@@ -31,6 +31,7 @@ from zakrila.core.downloads import name_download
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
+from zakrila.core.uploads import uploads_refused
 
 PAGE_SIZE = 50
 
@@ -41,7 +42,9 @@ logger = logging.getLogger(__name__)
 def document_new(request: MemberRequest, pk: int) -> HttpResponse:
     case = case_for(user=request.user, pk=pk)
     require(request.user, "case.contact", organisation_id=case.organisation_id)
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(
+        request.POST or None, request.FILES or None, refused_files=uploads_refused(request)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -60,3 +60,19 @@ def home_panel(context: template.Context, panel: Any) -> str:
     panel_template = context.template.engine.get_template(panel.template)
     with context.push(**panel.context):
         return panel_template.render(context)
+
+
+@register.filter
+def may_open(record: Any, user: Any) -> bool:
+    """``{% if case.person|may_open:request.user %}<a …>{% endif %}``: link a person or a
+    household only when its page would open for this user (the access policy decides)."""
+    from zakrila.accounts.policy import household_openable, person_openable
+
+    if record is None:
+        return False
+    label = record._meta.label_lower
+    if label == "people.person":
+        return person_openable(user, record)
+    if label == "people.household":
+        return household_openable(user, record)
+    raise ValueError(f"may_open does not know {label}")

@@ -9,3 +9,13 @@ from zakrila.programmes.services.enrolments import (  # noqa: F401
     visit_miss,
     visit_record,
 )
+from zakrila.programmes.services.prevention import (  # noqa: F401
+    goal_add,
+    goal_met,
+    leaving_record,
+    leaving_register,
+    maternity_signal_register,
+    pregnancy_birth,
+    pregnancy_register,
+    screening_record,
+)

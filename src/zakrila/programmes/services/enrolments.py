@@ -175,7 +175,8 @@ def enrolment_start(
         changes={
             "programme": {"old": None, "new": programme.pk},
             "status": {"old": None, "new": enrolment.status},
-            "anchors": {"old": None, "new": enrolment.anchors},
+            # Which dates are known, not the dates (a last period is health data).
+            "anchors": {"old": None, "new": sorted(enrolment.anchors)},
         },
         details={"visits_scheduled": len(made), "case": getattr(case, "pk", None)},
     )
@@ -217,7 +218,7 @@ def enrolment_set_anchors(
         actor=actor,
         obj=current,
         person_id=current.person_id,
-        changes={"anchors": {"old": before, "new": current.anchors}},
+        changes={"anchors": {"old": sorted(before), "new": sorted(current.anchors)}},
         details={"visits_scheduled": len(made)},
     )
     return current
