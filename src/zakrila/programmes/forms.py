@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from zakrila.accounts.models import User
 from zakrila.cases.forms import StaffChoiceField
 from zakrila.cases.models import Case
+from zakrila.core.dates import DateTimePickerInput
 from zakrila.organisations.models import Programme
 from zakrila.people.forms import DATE_WIDGET
 from zakrila.programmes.models import EnrolmentStatus, VisitKind
@@ -156,10 +157,8 @@ class StageForm(forms.Form):
 
 # --- The four programmes' own forms -------------------------------------------------------------
 
-DATETIME_WIDGET = forms.DateTimeInput(
-    format="%d.%m.%Y %H:%M", attrs={"placeholder": "дд.мм.гггг чч:мм", "inputmode": "numeric"}
-)
-DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y"]
+# The browser's date-and-time picker (zakrila.core.dates), as every DateTimeField has it.
+DATETIME_WIDGET = DateTimePickerInput()
 
 
 class _NewPersonFields(forms.Form):
@@ -200,9 +199,7 @@ class MaternitySignalForm(_NewPersonFields):
 
     hospital = forms.CharField(label=_("Hospital"), max_length=200)
     ward = forms.CharField(label=_("Ward"), max_length=100, required=False)
-    signalled_at = forms.DateTimeField(
-        label=_("Signal received at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
-    )
+    signalled_at = forms.DateTimeField(label=_("Signal received at"), widget=DATETIME_WIDGET)
     caller = forms.CharField(label=_("Who called"), max_length=200)
     newborn_first_name = forms.CharField(
         label=_("Newborn: first name (if given)"), required=False, max_length=100
