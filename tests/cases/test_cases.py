@@ -327,7 +327,7 @@ def test_an_open_case_holds_the_persons_data_and_the_export_carries_it(
     client, org, case, case_manager, child, director
 ):
     assert legal_holds(child) == [f"Открит случай: {case.number}"]
-    _contact(case, case_manager, note="бележка за износ")
+    _contact(case, case_manager, note="бележка за износ", is_confidential=False)
     dpo = member(org, Role.DPO)
     client.force_login(dpo)
     data = client.get(reverse("people:export", args=[child.pk, "json"])).json()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.factories import PersonFactory, member
+from tests.test_downloads import offered_name
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.cases.models import PlanStatus, Review, SupportPlan, Task, TaskKind
@@ -151,13 +152,13 @@ def test_a_review_records_progress_on_every_goal(client, case, case_manager, dir
     goal = plan.goals.get()
     client.force_login(case_manager)
     url = reverse("cases:review_new", args=[plan.pk])
-    response = client.post(url, {"held_on": "01.05.2027", "decision": "continue", "notes": ""})
+    response = client.post(url, {"held_on": "20.11.2026", "decision": "continue", "notes": ""})
     assert response.status_code == 200
     assert f"progress_{goal.pk}" in response.context["form"].errors
     response = client.post(
         url,
         {
-            "held_on": "01.05.2027",
+            "held_on": "20.11.2026",
             "decision": "continue",
             "notes": "Добре",
             f"progress_{goal.pk}": "good",
@@ -174,6 +175,8 @@ def test_the_printed_plan_is_in_bulgarian_and_recorded(client, case, case_manage
     plan = _plan_with_goal(case, case_manager)
     client.force_login(case_manager)
     response = client.get(reverse("cases:plan_pdf", args=[plan.pk]))
+    assert case.number.startswith("ЦОП")
+    assert offered_name(response["Content-Disposition"]) == f"{case.number}-ipp-{plan.number}.pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Индивидуален план за подкрепа" in text
     assert "Мартин ходи редовно на училище" in text
@@ -226,7 +229,7 @@ def test_a_contract_and_its_annex_refuse_impossible_dates(client, case, case_man
     assert not contract.annexes.exists()
     client.post(
         reverse("cases:annex_new", args=[contract.pk]),
-        {"number": "1", "signed_on": "15.01.2027", "summary": "удължаване"},
+        {"number": "1", "signed_on": "15.11.2026", "summary": "удължаване"},
     )
     assert contract.annexes.get().summary == "удължаване"
 

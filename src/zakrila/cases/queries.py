@@ -52,7 +52,7 @@ CASE_PAGE_SIZE = 50
 def case_for(*, user: Any, pk: int) -> Case:
     return get_visible_or_404(
         cases_visible_to(user).select_related(
-            "unit", "person", "household", "key_worker", "referral"
+            "unit", "person", "household", "household__child", "key_worker", "referral"
         ),
         pk=pk,
     )

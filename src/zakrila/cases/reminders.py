@@ -25,6 +25,7 @@ from zakrila.cases.models import (
     Task,
     TaskKind,
 )
+from zakrila.cases.models.casework import follow_up_title
 
 OPEN = [CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.ASSESSED, CaseStatus.SUPPORT]
 
@@ -138,8 +139,7 @@ def reminders_refresh(*, today: dt.date | None = None) -> RefreshResult:
             defaults={
                 "kind": TaskKind.FOLLOW_UP,
                 "case": follow_up.case,
-                "title": _("Follow-up of %(number)s, %(months)s months after closure")
-                % {"number": follow_up.case.number, "months": follow_up.months},
+                "title": follow_up_title(follow_up.case.number, follow_up.months),
                 "due_on": follow_up.due_on,
             },
         )

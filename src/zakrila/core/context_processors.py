@@ -26,6 +26,7 @@ NAV: list[tuple[Any, str, str, str | None]] = [
     (_("Cases"), "cases:list", "cases", "case.view"),
     (_("Residential"), "placements:boards", "placements", "placement.view"),
     (_("Training"), "training:index", "training", "training.view"),
+    (_("Donations and volunteers"), "giving:index", "giving", "giving.view"),
     (_("People"), "people:list", "people", "person.view"),
     (_("Duplicates"), "people:duplicates", "duplicates", "person.merge"),
     (_("Contracts"), "organisations:contract_list", "contracts", "contract.view"),

@@ -138,7 +138,11 @@ def _trainer(home: HomeContext) -> dict[str, Any] | None:
 
 
 def _giving(home: HomeContext) -> dict[str, Any] | None:
-    return {} if Role.GIVING_COORDINATOR in home.roles else None
+    if Role.GIVING_COORDINATOR not in home.roles:
+        return None
+    from zakrila.giving.queries import coordinator_day
+
+    return {"giving_day": coordinator_day(home.user, home.organisation_id, today=home.today)}
 
 
 def _data_protection(home: HomeContext) -> dict[str, Any] | None:

@@ -3,11 +3,16 @@
 ``person_data`` collects it as plain data (the JSON export); ``person_pdf`` prints the same
 data for the family, in Bulgarian, with a font that has every Cyrillic letter. Apps that link
 records to a person (cases, placements) add their sections with ``register_section``.
+
+What the exporting user may not see is not left out silently: the access policy's one rule
+(``zakrila.accounts.policy.withheld_fields``, the same as on the pages) decides, and the export
+holds ``{"withheld": true, "reason": "…"}`` in place of each such field or record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,10 +24,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from zakrila.accounts.policy import is_withheld, withheld_fields, withheld_marker
 from zakrila.core.pdf import render_pdf
 from zakrila.people.models import Person
 
-Section = Callable[[Person], tuple[str, list[dict[str, Any]]]]
+# A section is called with the person and the exporting user (``viewer``), and applies the
+# policy to what it adds (see cases/hooks.py).
+Section = Callable[..., tuple[str, list[dict[str, Any]]]]
 _sections: list[Section] = []
 
 
@@ -31,6 +39,12 @@ def register_section(section: Section) -> Section:
     if section not in _sections:
         _sections.append(section)
     return section
+
+
+def _run_section(section: Section, person: Person, viewer: Any) -> tuple[str, list[Any]]:
+    if "viewer" in inspect.signature(section).parameters:
+        return section(person, viewer=viewer)
+    return section(person)  # an older section that shows nothing the policy withholds
 
 
 def _value(value: Any) -> Any:
@@ -49,10 +63,15 @@ PERSON_FIELDS = (
 )  # fmt: skip
 
 
-def person_data(person: Person) -> dict[str, Any]:
-    """The person's record and everything linked to it, as JSON-ready data."""
+def person_data(person: Person, *, viewer: Any) -> dict[str, Any]:
+    """The person's record and everything linked to it that ``viewer`` may see, as JSON-ready
+    data; what they may not see is marked as withheld, with the reason."""
     labels = {field.name: str(field.verbose_name) for field in Person._meta.fields}
-    record = {name: _value(getattr(person, name)) for name in PERSON_FIELDS}
+    withheld = withheld_fields(viewer, person)
+    record = {
+        name: withheld_marker(withheld[name]) if name in withheld else _value(getattr(person, name))
+        for name in PERSON_FIELDS
+    }
     sections: dict[str, list[dict[str, Any]]] = {
         "aliases": [
             {
@@ -106,7 +125,7 @@ def person_data(person: Person) -> dict[str, Any]:
         ],
     }
     for section in _sections:
-        title, rows = section(person)
+        title, rows = _run_section(section, person, viewer)
         sections[title] = rows
     return {
         "exported_at": timezone.now().isoformat(),
@@ -151,16 +170,16 @@ LABELS: dict[str, Any] = {
     "disclosed_on": _("disclosed on"),
     "number": _("number"),
     "unit": _("unit"),
-    "status": _("stage"),
+    "status": _("status"),
     "opened_on": _("opened on"),
     "closed_on": _("closed on"),
     "contacts": _("contacts"),
     "kind": _("kind"),
-    "occurred_at": _("date and time"),
+    "occurred_at": _("when"),
     "note": _("note"),
-    "admitted_at": _("admitted at"),
-    "discharged_at": _("discharged at"),
-    "destination": _("where the child went"),
+    "admitted_at": _("admitted"),
+    "discharged_at": _("discharged"),
+    "destination": _("went to"),
     "diary": _("care diary"),
     "when": _("when"),
     "text": _("text"),
@@ -190,6 +209,8 @@ def _label(name: str) -> str:
 
 def _text(value: Any, *, name: str = "") -> str:
     """A value as a person reads it: дд.мм.гггг, да/не, the choice's label, lists as words."""
+    if is_withheld(value):
+        return str(_("withheld: %(reason)s") % {"reason": value["reason"]})
     if value is None or value == "":
         return "—"
     if value is True:
@@ -226,7 +247,11 @@ def _text(value: Any, *, name: str = "") -> str:
 
 
 def _printed(name: str, value: Any) -> PrintedField:
-    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(item, dict) and not is_withheld(item) for item in value)
+    ):
         rows = [[_printed(key, item_value) for key, item_value in item.items()] for item in value]
         return PrintedField(_label(name), "", rows)
     return PrintedField(_label(name), _text(value, name=name))
@@ -241,7 +266,15 @@ def person_pdf(data: dict[str, Any], *, request: HttpRequest | None = None) -> b
         if value not in ("", None, False)
     ]
     sections = [
-        (_label(key), [[_printed(name, value) for name, value in item.items()] for item in items])
+        (
+            _label(key),
+            [
+                [PrintedField(str(_("withheld")), _text(item))]
+                if is_withheld(item)
+                else [_printed(name, value) for name, value in item.items()]
+                for item in items
+            ],
+        )
         for key, items in data.items()
         if key not in _META_KEYS and isinstance(items, list)
     ]

@@ -31,6 +31,7 @@ from zakrila.cases.models import (
     Task,
     TaskKind,
 )
+from zakrila.cases.models.casework import follow_up_title
 from zakrila.core.concurrency import lock_for_edit
 from zakrila.organisations.models import Unit
 from zakrila.people.models import Household, Person
@@ -481,7 +482,7 @@ def closure_approve(*, actor: User, closure: Closure) -> Closure:
         )
         Task.objects.create(
             organisation_id=case.organisation_id, kind=TaskKind.FOLLOW_UP, case=case, assignee=case.key_worker,
-            title=_("Follow-up of %(number)s, %(months)s months after closure") % {"number": case.number, "months": months},
+            title=follow_up_title(case.number, months),
             due_on=due, rule_key=f"follow_up:{case.pk}:{months}", created_by=actor,
         )  # fmt: skip
     audit_record(

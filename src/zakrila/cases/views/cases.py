@@ -247,7 +247,7 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "can_assess": has_capability(request.user, "case.assess", organisation_id)
             and case.is_open,
             "follow_ups": case.follow_ups.all(),
-            "tasks": case.tasks.open().select_related("assignee"),
+            "tasks": case.tasks.open().select_related("assignee", "case"),
             "can_approve": has_capability(request.user, "case.approve", organisation_id),
             "nav_active": "cases",
         },
