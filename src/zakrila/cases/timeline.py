@@ -21,8 +21,8 @@ from zakrila.core.paging import keyset_page
 
 TIMELINE_PAGE = 50
 
-# Other apps' records that belong on a case's timeline (e.g. the things distributed to the
-# family): each source gives, for a case, entries with ``kind``, ``at`` (the day), ``moment``,
+# Other apps' records that belong on a case's timeline (a programme's visits, the things
+# distributed to the family): each source gives, for a case, entries with ``kind``, ``at`` (the day), ``moment``,
 # ``item``, and the ``title``, ``text`` and ``url`` the timeline shows.
 TimelineSource = Callable[[Case], list[dict[str, Any]]]
 _SOURCES: list[TimelineSource] = []
@@ -89,6 +89,11 @@ def case_timeline(
 def _day(moment: dt.datetime) -> dt.date:
     """The day in Sofia: a contact at half past midnight belongs to that day, not the last."""
     return timezone.localtime(moment).date()
+
+
+def moment_of_day(day: dt.date, created_at: dt.datetime) -> dt.datetime:
+    """When a dated entry of another app happened within its day (see ``_moment``)."""
+    return _moment(day, created_at)
 
 
 def _moment(day: dt.date, created_at: dt.datetime) -> dt.datetime:
