@@ -219,7 +219,9 @@ def assignment_make(
         organisation_id=need.organisation_id, need=need, volunteer=volunteer, starts_at=starts_at,
         ends_at=ends_at, created_by=actor, updated_by=actor,
     )  # fmt: skip
-    assignment.full_clean()
+    # The need and the volunteer were just read under lock, and the order and the overlap were
+    # checked above: the rest is the database's (its constraints refuse what slips through).
+    assignment.full_clean(exclude=["need", "volunteer", "organisation"], validate_constraints=False)
     try:
         with transaction.atomic():
             assignment.save()
