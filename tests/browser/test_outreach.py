@@ -63,7 +63,7 @@ def _kept(page: Any, url: str) -> bool:
     return page.evaluate(
         """async (url) => {
             for (const name of await caches.keys()) {
-                if (!name.startswith("zakrila-pages-")) continue;
+                if (!name.startsWith("zakrila-pages-")) continue;
                 if (await (await caches.open(name)).match(url)) return true;
             }
             return false;
