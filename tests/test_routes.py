@@ -302,6 +302,7 @@ def _demo_record(kind: str, organisation: Any) -> Any:
         "document": lambda: CaseDocument.objects.filter(**of_org).first(),
         "placement": lambda: Placement.objects.filter(**of_org).first(),
         **_training_finders(organisation),
+        **__import__("tests.routes_programmes").routes_programmes.programme_finders(organisation),
         **_outreach_finders(organisation),
     }
     return finders[kind]()

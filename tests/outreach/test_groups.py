@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests.factories import PersonFactory
 from zakrila.programmes.models import Attendance, AttendanceStatus
-from zakrila.programmes.queries import members_who_stopped_coming
+from zakrila.programmes.outreach_queries import members_who_stopped_coming
 from zakrila.programmes.services.groups import (
     group_attendance_record,
     group_create,

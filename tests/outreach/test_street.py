@@ -16,7 +16,7 @@ from zakrila.audit.models import AuditEvent
 from zakrila.cases.models import Case
 from zakrila.people.models import Person
 from zakrila.programmes.models import OutreachContact, OutreachSession
-from zakrila.programmes.queries import street_months
+from zakrila.programmes.outreach_queries import street_months
 from zakrila.programmes.services.outreach import (
     drop_in_record,
     outreach_contact_record,

@@ -129,12 +129,8 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
             _demo_assessment(case, manager, None)  # completed, waiting for the director
         if stage >= 2:
             _demo_assessment(case, manager, director)
-            case = case_move(
-                actor=manager,
-                case=case,
-                to_status=CaseStatus.SUPPORT,
-                expected_version=case.version,
-            )
+            # The approved assessment and plan moved the case on to support by themselves.
+            case.refresh_from_db()
         if long_file:
             visits = [timezone.now() - dt.timedelta(weeks=week, hours=2) for week in range(60)]
         else:

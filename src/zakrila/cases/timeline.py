@@ -10,6 +10,7 @@ handful and are read whole. A page costs the same queries however long the file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,19 @@ from zakrila.cases.models import Case, CaseDocument, Contact, Review, SupportPla
 from zakrila.core.paging import keyset_page
 
 TIMELINE_PAGE = 50
+
+# Other apps' records that belong on a case's timeline (a programme's visits, the things
+# distributed to the family): each source gives, for a case, entries with ``kind``, ``at`` (the day), ``moment``,
+# ``item``, and the ``title``, ``text`` and ``url`` the timeline shows.
+TimelineSource = Callable[[Case], list[dict[str, Any]]]
+_SOURCES: list[TimelineSource] = []
+
+
+def register_timeline_source(source: TimelineSource) -> None:
+    """Another app adds its entries to every case's timeline (read whole, as the other
+    non-contact entries are: a handful per case)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,11 @@ def _day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
+def moment_of_day(day: dt.date, created_at: dt.datetime) -> dt.datetime:
+    """When a dated entry of another app happened within its day (see ``_moment``)."""
+    return _moment(day, created_at)
+
+
 def _moment(day: dt.date, created_at: dt.datetime) -> dt.datetime:
     """When a dated entry (a plan's start, a review) happened within its day: the time it was
     written down when that was the same day, else the start of the day."""
@@ -112,4 +131,6 @@ def _other_entries(case: Case, records: CaseRecords) -> list[dict[str, Any]]:
         at("review", r.held_on, _moment(r.held_on, r.created_at), r) for r in records.reviews
     ]
     entries += [at("document", _day(d.created_at), d.created_at, d) for d in records.documents]
+    for source in _SOURCES:
+        entries += source(case)
     return entries

@@ -26,6 +26,7 @@ NAV: list[tuple[Any, str, str, str | None]] = [
     (_("Cases"), "cases:list", "cases", "case.view"),
     (_("Residential"), "placements:boards", "placements", "placement.view"),
     (_("Training"), "training:index", "training", "training.view"),
+    (_("Donations and volunteers"), "giving:index", "giving", "giving.view"),
     (_("SOS line"), "programmes:line", "line", "line.view"),
     (_("Groups"), "programmes:groups", "groups", "group.view"),
     (_("Street and field"), "programmes:outreach", "outreach", "outreach.view"),

@@ -19,6 +19,7 @@ from zakrila.accounts.models import Membership, Role, User
 from zakrila.audit.sealing import audit_seal
 from zakrila.cases.demo import build_cases
 from zakrila.cases.reminders import reminders_refresh
+from zakrila.giving.demo import build_giving
 from zakrila.organisations.models import (
     Contract,
     Organisation,
@@ -122,6 +123,7 @@ def build_demo() -> list[DemoLogin]:
         build_cases(organisation=other, seed=SEED + 1, count=8)
         build_placements(organisation=ruse, seed=SEED)
         build_training(organisation=ruse, seed=SEED)
+        build_giving(organisation=ruse, seed=SEED)
         build_outreach(organisation=ruse, seed=SEED)
         reminders_refresh()
         admin_email = "admin@demo.zakrila.bg"

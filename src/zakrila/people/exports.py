@@ -3,10 +3,15 @@
 ``person_data`` collects it as plain data (the JSON export); ``person_pdf`` prints the same
 data for the family, in Bulgarian, with a font that has every Cyrillic letter. Apps that link
 records to a person (cases, placements) add their sections with ``register_section``.
+
+What the exporting user may not see is not left out silently: the access policy's one rule
+(``zakrila.accounts.policy.withheld_fields``, the same as on the pages) decides, and the export
+holds ``{"withheld": true, "reason": "…"}`` in place of each such field or record.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -14,10 +19,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zakrila.accounts.policy import is_withheld, withheld_fields, withheld_marker
 from zakrila.core.pdf import render_pdf
 from zakrila.people.models import Person
 
-Section = Callable[[Person], tuple[str, list[dict[str, Any]]]]
+# A section is called with the person and the exporting user (``viewer``), and applies the
+# policy to what it adds (see cases/hooks.py).
+Section = Callable[..., tuple[str, list[dict[str, Any]]]]
 _sections: list[Section] = []
 
 
@@ -26,6 +34,12 @@ def register_section(section: Section) -> Section:
     if section not in _sections:
         _sections.append(section)
     return section
+
+
+def _run_section(section: Section, person: Person, viewer: Any) -> tuple[str, list[Any]]:
+    if "viewer" in inspect.signature(section).parameters:
+        return section(person, viewer=viewer)
+    return section(person)  # an older section that shows nothing the policy withholds
 
 
 def _value(value: Any) -> Any:
@@ -44,10 +58,15 @@ PERSON_FIELDS = (
 )  # fmt: skip
 
 
-def person_data(person: Person) -> dict[str, Any]:
-    """The person's record and everything linked to it, as JSON-ready data."""
+def person_data(person: Person, *, viewer: Any) -> dict[str, Any]:
+    """The person's record and everything linked to it that ``viewer`` may see, as JSON-ready
+    data; what they may not see is marked as withheld, with the reason."""
     labels = {field.name: str(field.verbose_name) for field in Person._meta.fields}
-    record = {name: _value(getattr(person, name)) for name in PERSON_FIELDS}
+    withheld = withheld_fields(viewer, person)
+    record = {
+        name: withheld_marker(withheld[name]) if name in withheld else _value(getattr(person, name))
+        for name in PERSON_FIELDS
+    }
     sections: dict[str, list[dict[str, Any]]] = {
         "aliases": [
             {
@@ -101,7 +120,7 @@ def person_data(person: Person) -> dict[str, Any]:
         ],
     }
     for section in _sections:
-        title, rows = section(person)
+        title, rows = _run_section(section, person, viewer)
         sections[title] = rows
     return {
         "exported_at": timezone.now().isoformat(),
@@ -140,22 +159,47 @@ LABELS = {
     "recipient": _("recipient"),
     "what": _("what was disclosed"),
     "disclosed_on": _("disclosed on"),
+    "cases": _("Cases"),
+    "placements": _("Placements"),
+    "number": _("number"),
+    "unit": _("unit"),
+    "status": _("status"),
+    "opened_on": _("opened on"),
+    "closed_on": _("closed on"),
+    "contacts": _("contacts"),
+    "kind": _("kind"),
+    "occurred_at": _("when"),
+    "note": _("note"),
+    "admitted_at": _("admitted"),
+    "discharged_at": _("discharged"),
+    "destination": _("went to"),
+    "diary": _("care diary"),
+    "when": _("when"),
+    "text": _("text"),
 }
 _META_KEYS = {"exported_at", "organisation", "person_id", "person", "labels"}
 
 
 def _printable(value: Any) -> Any:
+    if is_withheld(value):
+        return _("withheld: %(reason)s") % {"reason": value["reason"]}
     if value is True:
         return _("yes")
     if value is False:
         return _("no")
+    if isinstance(value, list):  # rows inside a row (a case's contacts): one line each
+        return "\n".join(
+            "; ".join(f"{LABELS.get(k, k)}: {_printable(v) if v not in ('', None) else '—'}" for k, v in item.items())
+            if isinstance(item, dict) else str(_printable(item))
+            for item in value
+        )  # fmt: skip
     return value
 
 
 def person_pdf(data: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
     """The export printed for the family."""
     rows = [
-        (data["labels"][name], value)
+        (data["labels"][name], _printable(value))
         for name, value in data["person"].items()
         if value not in ("", None, False)
     ]
@@ -163,7 +207,9 @@ def person_pdf(data: dict[str, Any], *, request: HttpRequest | None = None) -> b
         (
             LABELS.get(key, key),
             [
-                [(LABELS.get(name, name), _printable(value)) for name, value in item.items()]
+                [(_("withheld"), _printable(item))]
+                if is_withheld(item)
+                else [(LABELS.get(name, name), _printable(value)) for name, value in item.items()]
                 for item in items
             ],
         )

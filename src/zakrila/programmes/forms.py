@@ -1,258 +1,382 @@
-"""Forms of groups, the SOS line, street and field work. Each lists its fields; a failed form
-keeps what was typed."""
+"""The programmes' forms. A visit is one short form: the date (today), the kind, a note, and
+the one or two questions its schedule asks."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.accounts.models import User
-from zakrila.cases.forms import DATETIME_WIDGET, StaffMultipleChoiceField
+from zakrila.cases.forms import StaffChoiceField
+from zakrila.cases.models import Case
+from zakrila.organisations.models import Programme
 from zakrila.people.forms import DATE_WIDGET
-from zakrila.people.models import Sex
-from zakrila.programmes.call_categories import concern_choices
-from zakrila.programmes.models import (
-    CallChannel,
-    CallerKind,
-    OnwardReferral,
-    OutreachKind,
-)
+from zakrila.programmes.models import EnrolmentStatus, VisitKind
+from zakrila.programmes.schedules import Schedule, schedule_for
 
-DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y"]
-DATE_FORMATS = ["%d.%m.%Y"]
-NUMBER = {"inputmode": "numeric"}
+YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
-
-def _now_field(field: forms.Field) -> None:
-    cast(forms.DateTimeField, field).input_formats = DATETIME_FORMATS
-    # A copy of the page kept for offline work shows the time it is opened, not kept.
-    field.widget.attrs["data-offline-now"] = ""
+WARD_WORK = [
+    ("ward_visit", _("visit at the ward")),
+    ("mediation", _("mediation with relatives")),
+    ("documents", _("documents")),
+    ("benefits", _("benefits and aid")),
+    ("housing", _("housing")),
+]
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
+def _question_fields(questions: str, kind: str) -> dict[str, forms.Field]:
+    """The questions a scheduled visit asks (named in its schedule's data)."""
+    if questions == "in_family":
+        return {
+            "q_in_family": forms.ChoiceField(
+                label=_("Is the child still living in a family?"),
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+            ),
+            "q_living_with": forms.ChoiceField(
+                label=_("Where does the child live now?"),
+                choices=[("", "—"), *schedule_for(kind).outcome_choices()],
+                required=False,
+            ),
+        }
+    if questions == "ward_work":
+        return {
+            "q_work": forms.MultipleChoiceField(
+                label=_("Work done"),
+                choices=WARD_WORK,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        }
+    return {}
 
 
-class CallForm(forms.Form):
-    """A call logged in under a minute: most fields have a default; nothing about the caller
-    is required."""
+class VisitForm(forms.Form):
+    """Recording a visit in under a minute: today's date is filled in."""
 
-    started_at = forms.DateTimeField(label=_("Date and time"), widget=DATETIME_WIDGET)
+    done_on = forms.DateField(label=_("Date of the visit"), widget=DATE_WIDGET)
+    kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices)
     duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=0, max_value=600, initial=10,
-        widget=forms.NumberInput(attrs={**NUMBER, "min": 0, "max": 600}),
-    )  # fmt: skip
-    channel = forms.ChoiceField(
-        label=_("Channel"), choices=CallChannel.choices, initial=CallChannel.PHONE,
-        widget=forms.RadioSelect,
-    )  # fmt: skip
-    caller_kind = forms.ChoiceField(
-        label=_("Who calls"), choices=CallerKind.choices, initial=CallerKind.PARENT,
-        widget=forms.RadioSelect,
-    )  # fmt: skip
-    concern = forms.ChoiceField(label=_("Concern"), choices=())
-    repeat_caller = forms.BooleanField(label=_("Has called before"), required=False)
-    advice = forms.CharField(
-        label=_("Advice given"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Duration (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=24 * 60,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
     )
-    referred_to = forms.ChoiceField(
-        label=_("Referred on to"), choices=OnwardReferral.choices, required=False
-    )
-    anonymous = forms.BooleanField(label=_("Anonymous"), required=False, initial=True)
-    caller_name = forms.CharField(
-        label=_("Caller's name"), max_length=120, required=False,
-        help_text=_("Only when the caller gives it and the call is not anonymous."),
-    )  # fmt: skip
-    caller_phone = forms.CharField(label=_("Caller's phone"), max_length=40, required=False)
-    callback_on = forms.DateField(
-        label=_("Call back on"), required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET,
-        help_text=_("When the caller asks to be called back: a task for you on that day."),
-    )  # fmt: skip
-    unit = UnitChoiceField(label=_("Unit"), queryset=None, required=False)
-
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["concern"]).choices = concern_choices()
-        _now_field(self.fields["started_at"])
-        unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
-        unit_field.queryset = units
-        self.only_unit = units.first() if len(units) == 1 else None
-        if self.only_unit is not None:
-            # The line is one unit's: nothing to choose.
-            unit_field.widget = forms.HiddenInput()
-
-    def clean_unit(self) -> Any:
-        unit = self.cleaned_data.get("unit") or self.only_unit
-        if unit is None:
-            raise forms.ValidationError(_("Choose the unit."), code="required")
-        return unit
-
-
-class CallReferralForm(forms.Form):
-    """The caller agreed and gave details: the child, and why casework is needed."""
-
-    unit = UnitChoiceField(label=_("To unit"), queryset=None)
-    first_name = forms.CharField(label=_("Child's first name"), max_length=100, required=False)
-    last_name = forms.CharField(label=_("Child's last name"), max_length=100, required=False)
-    description = forms.CharField(
-        label=_("Description"), max_length=200, required=False,
-        help_text=_("When the caller gives no name, e.g. “момиче, ~6 г., кв. Дружба”."),
-    )  # fmt: skip
-    age = forms.IntegerField(label=_("Age (about)"), min_value=0, max_value=25, required=False)
-    settlement = forms.CharField(label=_("Settlement"), max_length=100, required=False)
-    reason = forms.CharField(
-        label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
-
-
-class GroupForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
-    meets = forms.CharField(label=_("Meets"), max_length=200, required=False)
-    facilitators = StaffMultipleChoiceField(
-        label=_("Facilitators"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args: Any, units: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
-        cast(forms.ModelMultipleChoiceField, self.fields["facilitators"]).queryset = staff
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def __init__(self, *args: Any, labeller: Any = str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.labeller = labeller
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(self.labeller(obj))
-
-
-class GroupMemberForm(forms.Form):
-    person = PersonChoiceField(label=_("Registered person"), queryset=None, required=False)
-    first_name = forms.CharField(
-        label=_("Or only a first name"), max_length=100, required=False,
-        help_text=_("For a member who is not registered."),
-    )  # fmt: skip
-
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["person"]).queryset = people
-
-
-class GroupSessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), input_formats=DATE_FORMATS, widget=DATE_WIDGET)
-    topic = forms.CharField(label=_("Topic"), max_length=200)
-    duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=1, max_value=600, initial=90
-    )
-    facilitators = StaffMultipleChoiceField(
-        label=_("Facilitators"), queryset=User.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelMultipleChoiceField, self.fields["facilitators"]).queryset = staff
-
-
-class OutreachSessionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=OutreachKind.choices)
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
-    place = forms.CharField(label=_("Where"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("When"), widget=DATETIME_WIDGET)
-    duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=1, max_value=1440, initial=120
-    )
-    workers = StaffMultipleChoiceField(
-        label=_("Who else went"), queryset=User.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
-    topic = forms.CharField(
-        label=_("Topic"), max_length=200, required=False,
-        help_text=_("For a health-education session, e.g. “семейно планиране”."),
-    )  # fmt: skip
-    headcount = forms.IntegerField(
-        label=_("Others present (count)"), min_value=0, max_value=500, initial=0,
-        help_text=_("People present who are not recorded by name."),
-    )  # fmt: skip
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args: Any, units: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
-        cast(forms.ModelMultipleChoiceField, self.fields["workers"]).queryset = staff
-        _now_field(self.fields["starts_at"])
-
-
-class OutreachContactForm(forms.Form):
-    """A person met in a session: one met before, chosen from the list, or a new one described
-    in a few words. Nothing else is needed."""
-
-    person = PersonChoiceField(
-        label=_("Met before"), queryset=None, required=False,
-        help_text=_("Choose the child (or woman) if met before; otherwise describe below."),
-    )  # fmt: skip
-    description = forms.CharField(
-        label=_("Description"), max_length=200, required=False,
-        help_text=_("e.g. “момче, ~12 г., гара Русе”"),
-    )  # fmt: skip
-    nickname = forms.CharField(label=_("Nickname"), max_length=100, required=False)
-    first_name = forms.CharField(label=_("First name, if said"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
-    age = forms.IntegerField(label=_("Age (about)"), min_value=0, max_value=60, required=False)
     note = forms.CharField(
-        label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, people: Any, labeller: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, questions: str = "", kind: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"done_on": timezone.localdate(), "kind": VisitKind.HOME})
         super().__init__(*args, **kwargs)
-        field = cast(PersonChoiceField, self.fields["person"])
-        field.queryset = people
-        field.labeller = labeller
+        self.fields["done_on"].widget.attrs["data-offline-now"] = ""
+        self.fields.update(_question_fields(questions, kind))
+
+    def clean_done_on(self) -> dt.date:
+        done_on = cast(dt.date, self.cleaned_data["done_on"])
+        if done_on > timezone.localdate():
+            raise forms.ValidationError(_("A visit cannot be recorded for a future date."))
+        return done_on
+
+    def answers(self) -> dict[str, Any]:
+        return {
+            name.removeprefix("q_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("q_") and value not in ("", [], None)
+        }
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "done_on": data["done_on"],
+            "kind": data["kind"],
+            "duration_minutes": data.get("duration_minutes"),
+            "note": data.get("note", ""),
+            "answers": self.answers(),
+        }
 
 
-class DropInForm(forms.Form):
-    visited_on = forms.DateField(label=_("Date"), input_formats=DATE_FORMATS, widget=DATE_WIDGET)
-    meal = forms.BooleanField(label=_("Meal"), required=False)
-    shower = forms.BooleanField(label=_("Shower"), required=False)
-    clothes = forms.BooleanField(label=_("Clothes"), required=False)
-    consultation = forms.BooleanField(label=_("Consultation"), required=False)
+class VisitMissForm(forms.Form):
+    missed_reason = forms.CharField(label=_("Why did the visit not happen?"), max_length=300)
+
+
+class EnrolForm(forms.Form):
+    """Enrol a person (from their page) in one of the programmes the user may see."""
+
+    programme: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none()
+    )
+    worker = StaffChoiceField(label=_("Responsible worker"), queryset=User.objects.none())
+    started_on = forms.DateField(label=_("Enrolled on"), widget=DATE_WIDGET)
+    case: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Case"), queryset=Case.objects.none(), required=False
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args: Any, programmes: Any, staff: Any, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["programme"]).queryset = programmes
+        cast(forms.ModelChoiceField, self.fields["worker"]).queryset = staff
+        cast(forms.ModelChoiceField, self.fields["case"]).queryset = cases
 
-class IdentifyForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    middle_name = forms.CharField(label=_("Middle name"), max_length=100, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
-    birth_date = forms.DateField(
-        label=_("Birth date"), required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET
+
+class EnrolmentEndForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("How does the enrolment end?"),
+        choices=[c for c in EnrolmentStatus.choices if c[0] != EnrolmentStatus.ACTIVE],
     )
-    personal_number = forms.CharField(label=_("ЕГН / ЛНЧ"), max_length=10, required=False)
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE_WIDGET)
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False)
+    outcome_on = forms.DateField(label=_("Date of the outcome"), required=False, widget=DATE_WIDGET)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-
-class StreetCaseForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
-    reason = forms.CharField(
-        label=_("Why the case is opened"), widget=forms.Textarea(attrs={"rows": 3}),
-        initial=_("Met in street work; identified; needs support."),
-    )  # fmt: skip
-
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, schedule: Schedule, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
+            ("", "—"),
+            *schedule.outcome_choices(),
+        ]
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"))
+
+    def __init__(self, *args: Any, schedule: Schedule, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["stage"]).choices = schedule.stage_choices()
+
+
+# --- The four programmes' own forms -------------------------------------------------------------
+
+DATETIME_WIDGET = forms.DateTimeInput(
+    format="%d.%m.%Y %H:%M", attrs={"placeholder": "дд.мм.гггг чч:мм", "inputmode": "numeric"}
+)
+DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y"]
+
+
+class _NewPersonFields(forms.Form):
+    """A person typed in when they are not registered yet (names in Cyrillic, all optional)."""
+
+    def person_data(self, prefix: str) -> dict[str, Any]:
+        data = self.cleaned_data
+        fields = ("first_name", "middle_name", "last_name", "birth_date", "personal_number")
+        return {
+            name: data[f"{prefix}_{name}"]
+            for name in fields
+            if f"{prefix}_{name}" in data and data[f"{prefix}_{name}"] not in ("", None)
+        }
+
+
+def _name_fields(prefix: str, who: Any) -> dict[str, forms.Field]:
+    return {
+        f"{prefix}_first_name": forms.CharField(
+            label=_("%(who)s: first name") % {"who": who}, required=False, max_length=100
+        ),
+        f"{prefix}_middle_name": forms.CharField(
+            label=_("%(who)s: middle name") % {"who": who}, required=False, max_length=100
+        ),
+        f"{prefix}_last_name": forms.CharField(
+            label=_("%(who)s: last name") % {"who": who}, required=False, max_length=100
+        ),
+        f"{prefix}_birth_date": forms.DateField(
+            label=_("%(who)s: birth date") % {"who": who}, required=False, widget=DATE_WIDGET
+        ),
+        f"{prefix}_personal_number": forms.CharField(
+            label=_("%(who)s: ЕГН / ЛНЧ") % {"who": who}, required=False, max_length=10
+        ),
+    }
+
+
+class MaternitySignalForm(_NewPersonFields):
+    """A signal at any hour: where from, who called, the mother, the newborn, the risks."""
+
+    hospital = forms.CharField(label=_("Hospital"), max_length=200)
+    ward = forms.CharField(label=_("Ward"), max_length=100, required=False)
+    signalled_at = forms.DateTimeField(
+        label=_("Signal received at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    caller = forms.CharField(label=_("Who called"), max_length=200)
+    newborn_first_name = forms.CharField(
+        label=_("Newborn: first name (if given)"), required=False, max_length=100
+    )
+    newborn_sex = forms.ChoiceField(label=_("Newborn: sex"), choices=[])
+    newborn_birth_date = forms.DateField(
+        label=_("Newborn: birth date"), required=False, widget=DATE_WIDGET
+    )
+    risk_factors = forms.MultipleChoiceField(
+        label=_("Risk factors"), choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    worker = StaffChoiceField(label=_("Responsible worker"), queryset=User.objects.none())
+
+    def __init__(
+        self, *args: Any, staff: Any, mother: Any, show_health: bool, **kwargs: Any
+    ) -> None:
+        from zakrila.people.models import Sex
+        from zakrila.programmes.models import MATERNITY_HEALTH_RISKS, MaternityRisk
+
+        super().__init__(*args, **kwargs)
+        if mother is None:
+            self.fields.update(_name_fields("mother", _("Mother")))
+            self.fields["mother_first_name"].required = True
+        cast(forms.ChoiceField, self.fields["newborn_sex"]).choices = Sex.choices
+        cast(forms.MultipleChoiceField, self.fields["risk_factors"]).choices = [
+            (value, label)
+            for value, label in MaternityRisk.choices
+            if show_health or value not in MATERNITY_HEALTH_RISKS
+        ]
+        cast(forms.ModelChoiceField, self.fields["worker"]).queryset = staff
+        self.fields["signalled_at"].widget.attrs["data-offline-now"] = ""
+
+
+class PregnancyForm(_NewPersonFields):
+    """A pregnancy: the woman, the last menstrual period or the due date; the health details
+    only for the roles that may see health notes."""
+
+    last_period_on = forms.DateField(
+        label=_("Last menstrual period"), required=False, widget=DATE_WIDGET
+    )
+    due_on = forms.DateField(
+        label=_("Estimated due date"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Give one of the two: the other is computed by Naegele's rule."),
+    )
+    worker = StaffChoiceField(label=_("Responsible worker"), queryset=User.objects.none())
+
+    def __init__(
+        self, *args: Any, staff: Any, woman: Any, show_health: bool, **kwargs: Any
+    ) -> None:
+        from zakrila.programmes.models import PregnancyRisk
+
+        super().__init__(*args, **kwargs)
+        if woman is None:
+            self.fields.update(_name_fields("woman", _("Woman")))
+            self.fields["woman_first_name"].required = True
+        cast(forms.ModelChoiceField, self.fields["worker"]).queryset = staff
+        if show_health:
+            self.fields["has_gp"] = forms.BooleanField(
+                label=_("Registered with a GP"), required=False
+            )
+            self.fields["has_obstetrician"] = forms.BooleanField(
+                label=_("Followed by an obstetrician"), required=False
+            )
+            self.fields["risk_flags"] = forms.MultipleChoiceField(
+                label=_("Risk flags"),
+                choices=PregnancyRisk.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.fields["health_note"] = forms.CharField(
+                label=_("Health note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("last_period_on") and not data.get("due_on"):
+            raise forms.ValidationError(
+                _("Give the last menstrual period or the estimated due date.")
+            )
+        return data
+
+
+class BirthForm(forms.Form):
+    birth_on = forms.DateField(label=_("Date of the birth"), widget=DATE_WIDGET)
+    outcome = forms.ChoiceField(label=_("Outcome"))
+    newborn_first_name = forms.CharField(
+        label=_("Newborn: first name (if given)"), required=False, max_length=100
+    )
+    newborn_sex = forms.ChoiceField(label=_("Newborn: sex"), choices=[])
+    enrol_in: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Enrol the newborn in"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=_("no programme"),
+    )
+
+    def __init__(self, *args: Any, schedule: Schedule, programmes: Any, **kwargs: Any) -> None:
+        from zakrila.people.models import Sex
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = schedule.outcome_choices()
+        cast(forms.ChoiceField, self.fields["newborn_sex"]).choices = Sex.choices
+        cast(forms.ModelChoiceField, self.fields["enrol_in"]).queryset = programmes
+
+
+class LeavingForm(forms.Form):
+    institution = forms.CharField(label=_("Institution"), max_length=200)
+    institution_kind = forms.ChoiceField(label=_("Kind of institution"), choices=[])
+    planned_on = forms.DateField(label=_("Planned to leave on"), required=False, widget=DATE_WIDGET)
+    worker = StaffChoiceField(label=_("Responsible worker"), queryset=User.objects.none())
+    case: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Case"), queryset=Case.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, staff: Any, cases: Any, **kwargs: Any) -> None:
+        from zakrila.programmes.models import InstitutionKind
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["institution_kind"]).choices = InstitutionKind.choices
+        cast(forms.ModelChoiceField, self.fields["worker"]).queryset = staff
+        cast(forms.ModelChoiceField, self.fields["case"]).queryset = cases
+
+
+class LeftForm(forms.Form):
+    left_on = forms.DateField(label=_("Left the institution on"), widget=DATE_WIDGET)
+    destination = forms.ChoiceField(label=_("Moved to"))
+
+    def __init__(self, *args: Any, schedule: Schedule, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["destination"]).choices = schedule.outcome_choices()
+
+
+class ScreeningForm(forms.Form):
+    """A screening: our own scale by default; another instrument by its name, its highest
+    score and the domain scores (never its items)."""
+
+    screened_on = forms.DateField(label=_("Date of the screening"), widget=DATE_WIDGET)
+    instrument = forms.CharField(
+        label=_("Another instrument (its name)"),
+        required=False,
+        max_length=120,
+        help_text=_("Leave empty for our own scale. Only the name and the domain scores are kept."),
+    )
+    score_max = forms.IntegerField(
+        label=_("Its highest score of a domain"), required=False, min_value=1, max_value=1000
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from zakrila.programmes.screening import screening_scale
+
+        super().__init__(*args, **kwargs)
+        scale = screening_scale()
+        levels = "; ".join(label for _value, label in scale.levels())
+        for domain in scale.domains:
+            self.fields[f"score_{domain.key}"] = forms.IntegerField(
+                label=domain.title,
+                required=False,
+                min_value=0,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                help_text=levels,
+            )
+
+    def scores(self) -> dict[str, int]:
+        return {
+            name.removeprefix("score_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("score_") and name != "score_max" and value is not None
+        }
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(label=_("The parent's goal, in their words"), max_length=300)

@@ -1,428 +1,230 @@
-"""Reads for groups, the SOS line, street and field work. Each starts from what the user may
-see (``zakrila.accounts.policy``)."""
+"""Reads of the programmes, always starting from what the user may see."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet
+from django.db import models
 from django.utils import timezone
 
-from zakrila.accounts.policy import (
-    calls_visible_to,
-    get_visible_or_404,
-    group_sessions_visible_to,
-    groups_visible_to,
-    non_contacts_visible_to,
-    outreach_people_visible_to,
-    outreach_sessions_visible_to,
-)
+from zakrila.accounts.policy import enrolments_visible_to, get_visible_or_404, visits_visible_to
 from zakrila.people.models import Person
-from zakrila.programmes.call_categories import categories, category_label
-from zakrila.programmes.models import (
-    Attendance,
-    AttendanceStatus,
-    Call,
-    DropInVisit,
-    Group,
-    GroupMember,
-    GroupSession,
-    NonContactKind,
-    OnwardReferral,
-    OutreachContact,
-    OutreachKind,
-    OutreachSession,
+from zakrila.programmes.models import Enrolment, EnrolmentStatus, Visit, VisitStatus
+from zakrila.programmes.schedules import schedule_for
+
+LIST_SIZE = 50
+DUE_HORIZON = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """One line of a due or overdue list, read as values (no model per row)."""
+
+    pk: int
+    enrolment_id: int
+    person: str
+    programme: str
+    title: str
+    due_on: dt.date
+    window_start: dt.date
+    window_end: dt.date
+    worker: str
+    days_late: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_late > 0
+
+
+@dataclass(frozen=True)
+class VisitLists:
+    """Overdue first (as the Community Health Toolkit sorts tasks), then due this week."""
+
+    overdue: list[VisitRow]
+    due: list[VisitRow]
+    overdue_count: int
+    due_count: int
+
+
+ROW_FIELDS = (
+    "pk",
+    "enrolment_id",
+    "key",
+    "sequence",
+    "due_on",
+    "window_start",
+    "window_end",
+    "programme__kind",
+    "programme__name",
+    "enrolment__person__first_name",
+    "enrolment__person__middle_name",
+    "enrolment__person__last_name",
+    "enrolment__person__description",
+    "enrolment__person__anonymised_at",
+    "worker__full_name",
+    "worker__email",
 )
 
-MISSED_IN_A_ROW = 3  # who missed the last three sessions has stopped coming
+
+def visit_title(kind: str, key: str, sequence: int) -> str:
+    definition = schedule_for(kind).visit(key) if key else None
+    if definition is None:
+        from django.utils.translation import gettext
+
+        return gettext("Visit outside the schedule")
+    return f"{definition.title} {sequence}" if sequence > 1 else definition.title
 
 
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The month's first moment and the next month's, in local time."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    start = dt.datetime(month.year, month.month, 1, tzinfo=zone)
-    following = (
-        dt.datetime(month.year + 1, 1, 1, tzinfo=zone)
-        if month.month == 12
-        else dt.datetime(month.year, month.month + 1, 1, tzinfo=zone)
+def _row(values: dict[str, Any], today: dt.date) -> VisitRow:
+    return VisitRow(
+        pk=values["pk"],
+        enrolment_id=values["enrolment_id"],
+        person=Person.name_for_display(
+            first=values["enrolment__person__first_name"],
+            middle=values["enrolment__person__middle_name"],
+            last=values["enrolment__person__last_name"],
+            description=values["enrolment__person__description"],
+            anonymised=values["enrolment__person__anonymised_at"] is not None,
+        ),
+        programme=values["programme__name"],
+        title=visit_title(values["programme__kind"], values["key"], values["sequence"]),
+        due_on=values["due_on"],
+        window_start=values["window_start"],
+        window_end=values["window_end"],
+        worker=values["worker__full_name"] or values["worker__email"],
+        days_late=max((today - values["window_end"]).days, 0),
     )
-    return start, following
 
 
-def parse_month(raw: str | None, *, default: dt.date) -> dt.date:
-    """``2026-04`` → 1 April 2026; anything else → the default month."""
-    try:
-        year, month = (int(part) for part in (raw or "").split("-"))
-        return dt.date(year, month, 1)
-    except ValueError:
-        return default.replace(day=1)
+def planned_visits(
+    *,
+    user: Any,
+    organisation_id: int,
+    worker_id: int | None = None,
+    unit_id: int | None = None,
+    programme_id: int | None = None,
+) -> models.QuerySet[Visit]:
+    visits = visits_visible_to(user).filter(
+        organisation_id=organisation_id, status=VisitStatus.PLANNED
+    )
+    if worker_id is not None:
+        visits = visits.filter(worker_id=worker_id)
+    if unit_id is not None:
+        visits = visits.filter(unit_id=unit_id)
+    if programme_id is not None:
+        visits = visits.filter(programme_id=programme_id)
+    return visits
 
 
-def previous_month(month: dt.date) -> dt.date:
-    return (month - dt.timedelta(days=1)).replace(day=1)
+def visit_lists(
+    *,
+    user: Any,
+    organisation_id: int,
+    worker_id: int | None = None,
+    unit_id: int | None = None,
+    programme_id: int | None = None,
+    today: dt.date | None = None,
+    size: int = LIST_SIZE,
+) -> VisitLists:
+    """The planned visits of a worker, a unit or a programme: overdue (past the end of their
+    window, the longest overdue first) and due within the next seven days (soonest first).
+    Four queries whatever the number of visits."""
+    today = today or timezone.localdate()
+    visits = planned_visits(
+        user=user,
+        organisation_id=organisation_id,
+        worker_id=worker_id,
+        unit_id=unit_id,
+        programme_id=programme_id,
+    )
+    overdue = visits.filter(window_end__lt=today)
+    due = visits.filter(window_end__gte=today, due_on__lte=today + DUE_HORIZON)
+    return VisitLists(
+        overdue=[
+            _row(v, today) for v in overdue.order_by("window_end", "pk").values(*ROW_FIELDS)[:size]
+        ],
+        due=[_row(v, today) for v in due.order_by("due_on", "pk").values(*ROW_FIELDS)[:size]],
+        overdue_count=overdue.count(),
+        due_count=due.count(),
+    )
 
 
-def next_month(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1)
+def visit_counts(*, user: Any, organisation_id: int, worker_id: int) -> tuple[int, int]:
+    """(overdue, due this week) of a worker, for the home page."""
+    today = timezone.localdate()
+    visits = planned_visits(user=user, organisation_id=organisation_id, worker_id=worker_id)
+    return (
+        visits.filter(window_end__lt=today).count(),
+        visits.filter(window_end__gte=today, due_on__lte=today + DUE_HORIZON).count(),
+    )
 
 
-# --- The SOS line -----------------------------------------------------------------------------
-
-
-def call_for(*, user: Any, pk: int) -> Call:
+def enrolment_for(*, user: Any, pk: int) -> Enrolment:
     return get_visible_or_404(
-        calls_visible_to(user).select_related("unit", "taken_by", "referral", "callback_task"),
+        enrolments_visible_to(user).select_related(
+            "programme", "unit", "person", "household", "case", "worker"
+        ),
         pk=pk,
     )
 
 
-def recent_calls(*, user: Any, organisation_id: int, limit: int = 30) -> list[dict[str, Any]]:
-    rows = list(
-        calls_visible_to(user)
-        .filter(organisation_id=organisation_id)
-        .order_by("-started_at", "-id")
-        .values(
-            "pk",
-            "number",
-            "started_at",
-            "duration_minutes",
-            "channel",
-            "anonymous",
-            "category",
-            "subcategory",
-            "referred_to",
-            "referral_id",
-        )[:limit]
-    )
-    channels = dict(Call._meta.get_field("channel").flatchoices)
-    onward = dict(OnwardReferral.choices)
-    for row in rows:
-        row["channel_label"] = channels.get(row["channel"], row["channel"])
-        row["concern"] = category_label(row["category"])
-        row["outcome"] = onward.get(row["referred_to"], row["referred_to"])
-    return rows
-
-
-@dataclass
-class LineMonth:
-    """A month of the line in figures."""
-
-    month: dt.date
-    calls: int
-    anonymous: int
-    by_category: list[tuple[str, int]]
-    by_outcome: list[tuple[str, int]]
-    by_category_and_outcome: list[tuple[str, list[int]]]
-    outcomes: list[str]
-    non_contacts: list[tuple[str, int]]
-    non_contact_total: int
-
-
-def line_month(*, user: Any, organisation_id: int, month: dt.date) -> LineMonth:
-    """Calls of a month by category and by outcome (the onward referral, or advice only),
-    and the calls that were not a consultation by kind."""
-    start, end = month_bounds(month)
-    calls = calls_visible_to(user).filter(
-        organisation_id=organisation_id, started_at__gte=start, started_at__lt=end
-    )
-    pairs = Counter(
-        (row["category"], row["referred_to"]) for row in calls.values("category", "referred_to")
-    )
-    total = sum(pairs.values())
-    anonymous = calls.filter(anonymous=True).count()
-    outcome_codes = [code for code, _label in OnwardReferral.choices]
-    outcome_labels = [str(label) for _code, label in OnwardReferral.choices]
-    by_category = []
-    table = []
-    for category in categories():
-        code = category["code"]
-        row = [pairs.get((code, outcome), 0) for outcome in outcome_codes]
-        by_category.append((category_label(code), sum(row)))
-        table.append((category_label(code), row))
-    by_outcome = [
-        (label, sum(count for (_c, o), count in pairs.items() if o == code))
-        for code, label in zip(outcome_codes, outcome_labels, strict=True)
-    ]
-    counted = Counter(
-        non_contacts_visible_to(user)
-        .filter(organisation_id=organisation_id, occurred_at__gte=start, occurred_at__lt=end)
-        .values_list("kind", flat=True)
-    )
-    non_contacts = [(str(label), counted.get(code, 0)) for code, label in NonContactKind.choices]
-    return LineMonth(
-        month=month,
-        calls=total,
-        anonymous=anonymous,
-        by_category=by_category,
-        by_outcome=by_outcome,
-        by_category_and_outcome=table,
-        outcomes=outcome_labels,
-        non_contacts=non_contacts,
-        non_contact_total=sum(counted.values()),
-    )
-
-
-def non_contacts_today(*, user: Any, organisation_id: int) -> dict[str, int]:
-    """The calls without a consultation counted today, by kind (shown on the tap buttons)."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    begin = dt.datetime.combine(timezone.localdate(), dt.time.min, tzinfo=zone)
-    counted = Counter(
-        non_contacts_visible_to(user)
-        .filter(organisation_id=organisation_id, occurred_at__gte=begin)
-        .values_list("kind", flat=True)
-    )
-    return {code: counted.get(code, 0) for code in NonContactKind.values}
-
-
-# --- Groups -----------------------------------------------------------------------------------
-
-
-def group_for(*, user: Any, pk: int) -> Group:
-    return get_visible_or_404(groups_visible_to(user).select_related("unit", "programme"), pk=pk)
-
-
-def group_session_for(*, user: Any, pk: int) -> GroupSession:
+def visit_for(*, user: Any, pk: int) -> Visit:
     return get_visible_or_404(
-        group_sessions_visible_to(user).select_related("group", "attendance_taken_by"), pk=pk
+        visits_visible_to(user).select_related(
+            "programme", "enrolment", "enrolment__person", "enrolment__programme"
+        ),
+        pk=pk,
     )
 
 
-@dataclass
-class AttendanceRow:
-    pk: int
-    name: str
-    status: str
-    with_child: bool
-
-    @property
-    def present(self) -> bool:
-        return self.status == AttendanceStatus.ATTENDED
-
-    @property
-    def cancelled(self) -> bool:
-        return self.status == AttendanceStatus.CANCELLED
-
-
-def attendance_rows(session: GroupSession) -> tuple[list[AttendanceRow], list[str]]:
-    """The session's list (members, by name) and its guests."""
-    rows = []
-    guests = []
-    for row in session.attendance.select_related("member__person").order_by("id"):
-        if row.member is None:
-            guests.append(row.guest_name)
-            continue
-        rows.append(
-            AttendanceRow(
-                pk=row.member.pk,
-                name=row.member.display_name,
-                status=row.status,
-                with_child=row.with_child,
-            )
-        )
-    rows.sort(key=lambda row: row.name.casefold())
-    return rows, guests
-
-
-def members_who_stopped_coming(group: Group) -> list[GroupMember]:
-    """Current members who missed each of the group's last three sessions with attendance
-    taken (did not come, or cancelled)."""
-    last = list(
-        group.sessions.filter(attendance_taken_at__isnull=False)
-        .order_by("-held_on", "-id")
-        .values_list("pk", flat=True)[:MISSED_IN_A_ROW]
+def enrolments_of_person(*, user: Any, person: Person) -> list[Enrolment]:
+    return list(
+        enrolments_visible_to(user)
+        .filter(person=person)
+        .select_related("programme", "worker")
+        .order_by("-started_on", "-pk")
     )
-    if len(last) < MISSED_IN_A_ROW:
-        return []
-    missed = (
-        Attendance.objects.filter(session_id__in=last, member__isnull=False)
-        .values("member_id")
-        .annotate(
-            missed=Count(
-                "id",
-                filter=Q(status__in=[AttendanceStatus.NO_SHOW, AttendanceStatus.CANCELLED]),
-            )
-        )
-        .filter(missed=MISSED_IN_A_ROW)
-        .values("member_id")
+
+
+def enrolments_of_case(*, user: Any, case: Any) -> list[Enrolment]:
+    return list(
+        enrolments_visible_to(user)
+        .filter(case=case)
+        .select_related("programme", "worker")
+        .order_by("-started_on", "-pk")
     )
-    return list(group.members.filter(pk__in=missed, left_on__isnull=True).select_related("person"))
 
 
-def member_attendance(group: Group) -> list[dict[str, Any]]:
-    """Each member's attendance over the group's sessions with attendance taken."""
-    counts = {
-        row["member_id"]: row
-        for row in Attendance.objects.filter(
-            session__group=group,
-            session__attendance_taken_at__isnull=False,
-            member__isnull=False,
-        )
-        .values("member_id")
-        .annotate(
-            attended=Count("id", filter=Q(status=AttendanceStatus.ATTENDED)),
-            missed=Count("id", filter=~Q(status=AttendanceStatus.ATTENDED)),
-            with_child=Count("id", filter=Q(with_child=True)),
-        )
-    }
-    result = []
-    for member in group.members.select_related("person").order_by("first_name", "id"):
-        row = counts.get(member.pk, {})
-        result.append(
-            {
-                "member": member,
-                "attended": row.get("attended", 0),
-                "missed": row.get("missed", 0),
-                "with_child": row.get("with_child", 0),
-            }
-        )
-    result.sort(key=lambda row: row["member"].display_name.casefold())
-    return result
-
-
-# --- Street and field work --------------------------------------------------------------------
-
-
-def outreach_session_for(*, user: Any, pk: int) -> OutreachSession:
-    return get_visible_or_404(outreach_sessions_visible_to(user).select_related("unit"), pk=pk)
-
-
-def outreach_person_for(*, user: Any, pk: int) -> Person:
-    return get_visible_or_404(outreach_people_visible_to(user).select_related("unit"), pk=pk)
-
-
-def known_people(*, user: Any, session: OutreachSession) -> QuerySet[Person]:
-    """The people met before in the session's unit's work of the same kind — the children of
-    the street, or the women of the field sessions — to recognise one met again."""
-    met = OutreachContact.objects.filter(
-        session__unit=session.unit, session__kind=session.kind
-    ).values("person_id")
-    people = outreach_people_visible_to(user).filter(unit=session.unit)
-    if session.kind == OutreachKind.STREET:
-        return people.filter(
-            Q(pk__in=met)
-            | Q(pk__in=DropInVisit.objects.values("person_id"))
-            | Q(identification_status__in=["anonymous", "partial"])
-        ).prefetch_related("aliases")
-    return people.filter(pk__in=met).prefetch_related("aliases")
-
-
-def person_label(person: Person) -> str:
-    """How the street team knows a child: their name or description, with the nickname."""
-    nicknames = [alias.full_name for alias in person.aliases.all() if alias.source == "прякор"]
-    label = person.display_name
-    if nicknames:
-        label = f"{label} „{nicknames[0]}“"
-    if person.description and person.description not in label:
-        label = f"{label} ({person.description})"
-    return label
-
-
-@dataclass
-class StreetMonth:
-    month: dt.date
-    reached: int
-    new: int
-    returning: int
-    sessions: int
-    contacts: int
-    drop_ins: int
-
-
-def street_months(*, user: Any, organisation_id: int, months: list[dt.date]) -> list[StreetMonth]:
-    """Children reached by street work (contacts and drop-in visits), per month: new (met for
-    the first time that month) and returning."""
-    sessions = outreach_sessions_visible_to(user).filter(
-        organisation_id=organisation_id, kind=OutreachKind.STREET
+def programme_enrolments(
+    *, user: Any, programme_id: int, status: str = EnrolmentStatus.ACTIVE, size: int = LIST_SIZE
+) -> tuple[list[dict[str, Any]], int]:
+    """Who is enrolled (newest first, one page) and how many."""
+    enrolments = enrolments_visible_to(user).filter(programme_id=programme_id, status=status)
+    rows = list(
+        enrolments.order_by("-started_on", "-pk").values(
+            "pk",
+            "started_on",
+            "stage",
+            "outcome",
+            "person__first_name",
+            "person__middle_name",
+            "person__last_name",
+            "person__description",
+            "person__anonymised_at",
+            "person__birth_date",
+            "worker__full_name",
+            "worker__email",
+        )[:size]
     )
-    unit_ids = set(sessions.values_list("unit_id", flat=True).distinct())
-    contacts = OutreachContact.objects.filter(session__in=sessions)
-    visits = DropInVisit.objects.filter(organisation_id=organisation_id, unit_id__in=unit_ids)
-    first_seen: dict[int, dt.date] = {}
-    for row in contacts.values("person_id").annotate(first=Min("session__starts_at")):
-        first_seen[row["person_id"]] = timezone.localtime(row["first"]).date()
-    for row in visits.values("person_id").annotate(first=Min("visited_on")):
-        seen = first_seen.get(row["person_id"])
-        first_seen[row["person_id"]] = min(seen, row["first"]) if seen else row["first"]
-    result = []
-    for month in months:
-        start, end = month_bounds(month)
-        month_contacts = contacts.filter(session__starts_at__gte=start, session__starts_at__lt=end)
-        month_visits = visits.filter(visited_on__gte=start.date(), visited_on__lt=end.date())
-        reached = set(month_contacts.values_list("person_id", flat=True)) | set(
-            month_visits.values_list("person_id", flat=True)
+    for row in rows:
+        row["person"] = Person.name_for_display(
+            first=row["person__first_name"],
+            middle=row["person__middle_name"],
+            last=row["person__last_name"],
+            description=row["person__description"],
+            anonymised=row["person__anonymised_at"] is not None,
         )
-        new = {
-            pk
-            for pk in reached
-            if first_seen.get(pk) and first_seen[pk] >= start.date() and first_seen[pk] < end.date()
-        }
-        result.append(
-            StreetMonth(
-                month=month,
-                reached=len(reached),
-                new=len(new),
-                returning=len(reached) - len(new),
-                sessions=sessions.filter(starts_at__gte=start, starts_at__lt=end).count(),
-                contacts=month_contacts.count(),
-                drop_ins=month_visits.count(),
-            )
-        )
-    return result
-
-
-def person_outreach_history(person: Person) -> list[dict[str, Any]]:
-    """Everything street and field work recorded of a person, newest first."""
-    history: list[dict[str, Any]] = []
-    for contact in person.outreach_contacts.select_related("session").order_by(
-        "-session__starts_at"
-    ):
-        history.append(
-            {
-                "when": timezone.localtime(contact.session.starts_at),
-                "kind": "contact",
-                "session": contact.session,
-                "note": contact.note,
-            }
-        )
-    for visit in person.drop_in_visits.order_by("-visited_on"):
-        history.append(
-            {
-                "when": dt.datetime.combine(visit.visited_on, dt.time(12)),
-                "kind": "drop_in",
-                "visit": visit,
-                "note": visit.note,
-            }
-        )
-    history.sort(key=lambda entry: entry["when"].replace(tzinfo=None), reverse=True)
-    return history
-
-
-# --- The worker's day -------------------------------------------------------------------------
-
-
-def worker_day(*, user: Any, organisation_id: int, today: dt.date) -> dict[str, Any]:
-    """Today's street and field sessions the worker goes to, and the group sessions they
-    facilitate."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
-    end = start + dt.timedelta(days=1)
-    outreach = list(
-        outreach_sessions_visible_to(user)
-        .filter(organisation_id=organisation_id, starts_at__gte=start, starts_at__lt=end)
-        .filter(workers=user)
-        .order_by("starts_at")
-    )
-    groups = list(
-        group_sessions_visible_to(user)
-        .filter(organisation_id=organisation_id, held_on=today)
-        .filter(Q(facilitators=user) | Q(group__facilitators=user))
-        .select_related("group")
-        .distinct()
-        .order_by("id")
-    )
-    return {"outreach_today": outreach, "groups_today": groups}
+        row["worker"] = row["worker__full_name"] or row["worker__email"]
+    return rows, enrolments.count()

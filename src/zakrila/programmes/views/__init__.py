@@ -1,1 +1,1 @@
-"""The programmes' pages, one module per topic."""
+"""The programmes' pages, by topic."""

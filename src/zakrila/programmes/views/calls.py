@@ -20,9 +20,9 @@ from zakrila.core.offline import offline_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 from zakrila.organisations.models import ProgrammeKind, UnitKind
 from zakrila.programmes.call_categories import concern_label, split_concern
-from zakrila.programmes.forms import CallForm, CallReferralForm
 from zakrila.programmes.models import NonContactKind
-from zakrila.programmes.queries import (
+from zakrila.programmes.outreach_forms import CallForm, CallReferralForm
+from zakrila.programmes.outreach_queries import (
     call_for,
     line_month,
     next_month,

@@ -20,8 +20,8 @@ from zakrila.core.http import MemberRequest
 from zakrila.core.offline import offline_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 from zakrila.organisations.models import Programme, ProgrammeKind
-from zakrila.programmes.forms import GroupForm, GroupMemberForm, GroupSessionForm
-from zakrila.programmes.queries import (
+from zakrila.programmes.outreach_forms import GroupForm, GroupMemberForm, GroupSessionForm
+from zakrila.programmes.outreach_queries import (
     attendance_rows,
     group_for,
     group_session_for,

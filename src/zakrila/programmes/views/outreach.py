@@ -27,15 +27,15 @@ from zakrila.core.http import MemberRequest
 from zakrila.core.offline import offline_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 from zakrila.people.models import IdentificationStatus
-from zakrila.programmes.forms import (
+from zakrila.programmes.models import DropInVisit, OutreachKind
+from zakrila.programmes.outreach_forms import (
     DropInForm,
     IdentifyForm,
     OutreachContactForm,
     OutreachSessionForm,
     StreetCaseForm,
 )
-from zakrila.programmes.models import DropInVisit, OutreachKind
-from zakrila.programmes.queries import (
+from zakrila.programmes.outreach_queries import (
     known_people,
     outreach_person_for,
     outreach_session_for,
