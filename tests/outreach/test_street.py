@@ -178,7 +178,32 @@ def test_a_childs_data_export_holds_every_meeting_and_visit(street_worker, stree
         actor=street_worker, unit=street, person=child, visited_on=timezone.localdate(),
         services=["meal", "consultation"],
     )  # fmt: skip
-    data = person_data(child)
+    data = person_data(child, viewer=street_worker)
     outreach = data["outreach"][0]
     assert outreach["contacts"][0]["place"] == "пазара"
     assert outreach["drop_in_visits"][0]["services"] == ["meal", "consultation"]
+
+
+def test_a_field_session_lists_the_women_the_pregnancy_programme_follows(
+    client, street_worker, street, cop, org
+):
+    from tests.factories import PersonFactory, ProgrammeFactory
+    from zakrila.organisations.models import ProgrammeKind
+    from zakrila.programmes.services.enrolments import enrolment_start
+
+    programme = ProgrammeFactory(
+        organisation=org, unit=cop, kind=ProgrammeKind.FAMILY_PLANNING, name="Семейно планиране"
+    )
+    woman = PersonFactory(organisation=org, unit=cop, first_name="Сибел", sex="female")
+    enrolment_start(actor=street_worker, programme=programme, person=woman, worker=street_worker)
+    session = _session(
+        street_worker, street, timezone.now(), kind="field", topic="Семейно планиране"
+    )
+    client.force_login(street_worker)
+    form = client.get(reverse("programmes:outreach_contact_new", args=[session.pk]))
+    assert woman.display_name in form.content.decode()
+    client.post(
+        reverse("programmes:outreach_contact_new", args=[session.pk]),
+        {"person": woman.pk, "sex": "unknown", "submission_key": str(uuid.uuid4())},
+    )
+    assert session.contacts.get().person == woman

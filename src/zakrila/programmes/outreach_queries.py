@@ -297,7 +297,8 @@ def outreach_person_for(*, user: Any, pk: int) -> Person:
 
 def known_people(*, user: Any, session: OutreachSession) -> QuerySet[Person]:
     """The people met before in the session's unit's work of the same kind — the children of
-    the street, or the women of the field sessions — to recognise one met again."""
+    the street, or the women of the field sessions (and those the family planning programme
+    follows) — to recognise one met again."""
     met = OutreachContact.objects.filter(
         session__unit=session.unit, session__kind=session.kind
     ).values("person_id")
@@ -308,7 +309,22 @@ def known_people(*, user: Any, session: OutreachSession) -> QuerySet[Person]:
             | Q(pk__in=DropInVisit.objects.values("person_id"))
             | Q(identification_status__in=["anonymous", "partial"])
         ).prefetch_related("aliases")
-    return people.filter(pk__in=met).prefetch_related("aliases")
+    # A field session's women: those met at earlier sessions, and the women the family
+    # planning programme follows (their pregnancy visits), whichever unit registered them.
+    from zakrila.organisations.models import ProgrammeKind
+    from zakrila.programmes.models import Enrolment, EnrolmentStatus
+
+    followed = Enrolment.objects.filter(
+        organisation_id=session.organisation_id,
+        programme__kind=ProgrammeKind.FAMILY_PLANNING,
+        status=EnrolmentStatus.ACTIVE,
+    ).values("person_id")
+    return (
+        outreach_people_visible_to(user)
+        .filter(organisation_id=session.organisation_id)
+        .filter(Q(pk__in=met) | Q(pk__in=followed))
+        .prefetch_related("aliases")
+    )
 
 
 def person_label(person: Person) -> str:
