@@ -207,3 +207,23 @@ def test_a_field_session_lists_the_women_the_pregnancy_programme_follows(
         {"person": woman.pk, "sex": "unknown", "submission_key": str(uuid.uuid4())},
     )
     assert session.contacts.get().person == woman
+
+
+def test_a_child_met_again_is_kept_the_retention_period_runs_from_the_last_meeting(
+    street_worker, street
+):
+    from zakrila.privacy.retention import retention_candidates
+
+    first = _session(street_worker, street, timezone.now() - dt.timedelta(days=4 * 365))
+    child = outreach_contact_record(
+        actor=street_worker, session=first, description="момче, ~10 г."
+    ).person
+    long_ago = timezone.now() - dt.timedelta(days=4 * 365)
+    Person.objects.filter(pk=child.pk).update(updated_at=long_ago)
+    assert child.pk in {c.person_id for c in retention_candidates()}
+    outreach_contact_record(
+        actor=street_worker, session=_session(street_worker, street, timezone.now()), person=child
+    )
+    assert child.pk not in {c.person_id for c in retention_candidates()}
+    child.refresh_from_db()
+    assert child.version == 1  # nobody's open form of the child became stale
