@@ -201,7 +201,7 @@ def test_a_field_session_lists_the_women_the_pregnancy_programme_follows(
     )
     client.force_login(street_worker)
     form = client.get(reverse("programmes:outreach_contact_new", args=[session.pk]))
-    assert woman.display_name in form.content.decode()
+    assert f'<option value="{woman.pk}">Сибел</option>' in form.content.decode()
     client.post(
         reverse("programmes:outreach_contact_new", args=[session.pk]),
         {"person": woman.pk, "sex": "unknown", "submission_key": str(uuid.uuid4())},
@@ -227,3 +227,16 @@ def test_a_child_met_again_is_kept_the_retention_period_runs_from_the_last_meeti
     assert child.pk not in {c.person_id for c in retention_candidates()}
     child.refresh_from_db()
     assert child.version == 1  # nobody's open form of the child became stale
+
+
+def test_the_contact_form_kept_on_the_phone_holds_no_family_name(client, street_worker, street):
+    session = _session(street_worker, street, timezone.now())
+    child = outreach_contact_record(
+        actor=street_worker, session=session, description="момче, ~12 г.", nickname="Малкия"
+    ).person
+    child.first_name, child.last_name = "Иван", "Петров"
+    child.save()
+    client.force_login(street_worker)
+    page = client.get(reverse("programmes:outreach_contact_new", args=[session.pk]))
+    text = page.content.decode()
+    assert "Иван „Малкия“ (момче, ~12 г.)" in text and "Петров" not in text

@@ -338,6 +338,19 @@ def person_label(person: Person) -> str:
     return label
 
 
+def choice_label(person: Person) -> str:
+    """The same, as the contact form lists it: the form is kept on the phone for work without
+    signal, so it holds no more than the team needs to recognise someone — a first name (never
+    the family name), the nickname and the description."""
+    nicknames = [alias.full_name for alias in person.aliases.all() if alias.source == "прякор"]
+    parts = [person.first_name] if person.first_name else []
+    if nicknames:
+        parts.append(f"„{nicknames[0]}“")
+    if person.description:
+        parts.append(f"({person.description})")
+    return " ".join(parts) or str(person.pk)
+
+
 @dataclass
 class StreetMonth:
     month: dt.date
