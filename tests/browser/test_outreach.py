@@ -263,3 +263,28 @@ def test_attendance_taken_offline_that_a_colleague_changed_meanwhile_is_refused_
     finally:
         tablet_context.close()
         office_context.close()
+
+
+def test_an_anonymous_call_is_logged_in_under_a_minute_with_no_personal_data(
+    page: Any, demo_server: str, demo_data_dir: Path
+) -> None:
+    _sign_in(page, demo_server, "specialist@demo.zakrila.bg")
+    page.goto(f"{demo_server}/programmes/line/")
+    started = time.monotonic()
+    with page.expect_navigation():
+        page.get_by_test_id("call-new").click()
+    # Everything else has a default (now, the phone, a parent, anonymous): the concern only.
+    page.get_by_label("Тема").select_option(label="поведение на детето")
+    with page.expect_navigation():
+        page.get_by_test_id("call-save").click()
+    elapsed = time.monotonic() - started
+    expect(page.get_by_test_id("call-anonymous")).to_be_visible()
+    number = page.locator("h1").inner_text().split()[-1]
+    assert elapsed < 60, elapsed
+    rows = _query(
+        demo_data_dir,
+        "SELECT anonymous, caller_name, caller_phone, category, subcategory "
+        "FROM programmes_call WHERE number = ?",
+        number,
+    )
+    assert rows == [(1, "", "", "parenting", "behaviour")]
