@@ -30,6 +30,7 @@ from zakrila.organisations.models import (
 )
 from zakrila.people.demo import PeoplePlan, build_people
 from zakrila.placements.demo import build_placements
+from zakrila.programmes.demo import build_programmes
 from zakrila.training.demo import build_training
 
 DEMO_PASSWORD = "zakrila-demo-2026"  # noqa: S105  (published on purpose: demo only)
@@ -121,6 +122,8 @@ def build_demo() -> list[DemoLogin]:
         build_cases(organisation=other, seed=SEED + 1, count=8)
         build_placements(organisation=ruse, seed=SEED)
         build_training(organisation=ruse, seed=SEED)
+        build_programmes(organisation=ruse, seed=SEED)
+        build_programmes(organisation=other, seed=SEED + 1, small=True)
         reminders_refresh()
         admin_email = "admin@demo.zakrila.bg"
         if not User.objects.filter(email=admin_email).exists():
