@@ -310,7 +310,7 @@ def _early_intervention(
 ) -> int:
     made = 0
     for index in range(count):
-        started = today - dt.timedelta(days=rng.randint(150, 365))
+        started = today - dt.timedelta(days=rng.randint(100, 300))
         birth = started - dt.timedelta(days=rng.randint(60, 4 * 365))
         sex = rng.choice(("male", "female"))
         child = _person(
@@ -336,7 +336,7 @@ def _early_intervention(
         base = {key: rng.randint(1, 3) for key in ("motor", "cognitive", "speech", "social_emotional", "self_care")}  # fmt: skip
         screenings = rng.choice((2, 3))
         for number in range(screenings):
-            day = started + dt.timedelta(days=7 + number * 150)
+            day = started + dt.timedelta(days=7 + number * 75)
             if day >= today:
                 break
             scores = {
