@@ -31,6 +31,7 @@ from zakrila.organisations.models import (
 )
 from zakrila.people.demo import PeoplePlan, build_people
 from zakrila.placements.demo import build_placements
+from zakrila.programmes.demo import build_programmes
 from zakrila.programmes.demo_outreach import build_outreach
 from zakrila.training.demo import build_training
 
@@ -132,6 +133,8 @@ def build_demo() -> list[DemoLogin]:
         build_training(organisation=ruse, seed=SEED)
         build_giving(organisation=ruse, seed=SEED)
         build_outreach(organisation=ruse, seed=SEED)
+        build_programmes(organisation=ruse, seed=SEED)
+        build_programmes(organisation=other, seed=SEED + 1, small=True)
         reminders_refresh()
         admin_email = "admin@demo.zakrila.bg"
         if not User.objects.filter(email=admin_email).exists():

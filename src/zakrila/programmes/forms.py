@@ -303,7 +303,7 @@ class BirthForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["enrol_in"]).queryset = programmes
 
 
-class LeavingForm(forms.Form):
+class LeavingForm(_NewPersonFields):
     institution = forms.CharField(label=_("Institution"), max_length=200)
     institution_kind = forms.ChoiceField(label=_("Kind of institution"), choices=[])
     planned_on = forms.DateField(label=_("Planned to leave on"), required=False, widget=DATE_WIDGET)
@@ -312,10 +312,13 @@ class LeavingForm(forms.Form):
         label=_("Case"), queryset=Case.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, staff: Any, cases: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: Any, cases: Any, child: Any, **kwargs: Any) -> None:
         from zakrila.programmes.models import InstitutionKind
 
         super().__init__(*args, **kwargs)
+        if child is None:
+            self.fields.update(_name_fields("child", _("Child")))
+            self.fields["child_first_name"].required = True
         cast(forms.ChoiceField, self.fields["institution_kind"]).choices = InstitutionKind.choices
         cast(forms.ModelChoiceField, self.fields["worker"]).queryset = staff
         cast(forms.ModelChoiceField, self.fields["case"]).queryset = cases
