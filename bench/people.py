@@ -779,26 +779,30 @@ def measure_recall(args: argparse.Namespace, registry: Registry, user: Any) -> N
 
 def measure_rest(args: argparse.Namespace, registry: Registry, user: Any, pairs_user: Any) -> None:
     from zakrila.accounts.policy import people_visible_to
+    from zakrila.core.paging import keyset_page, position_token
     from zakrila.people.models import Person
-    from zakrila.people.queries import duplicate_pairs, likely_duplicates, people_page
+    from zakrila.people.queries import PEOPLE_PAGE_SIZE, duplicate_pairs, likely_duplicates
 
     org = registry.organisation_id
     rows: list[tuple[str, str, str, str, str]] = []
     listed = people_visible_to(user).filter(organisation_id=org, anonymised_at__isnull=True)
     page_runs = args.runs * 5
-    timings, (page, _) = timed(
-        lambda: people_page(listed.select_related("unit"), after=None), page_runs
-    )
+    order = ("last_name_latin", "id")
+
+    def people_page(after: str | None) -> Any:
+        return keyset_page(
+            listed.select_related("unit"), order=order, after=after, size=PEOPLE_PAGE_SIZE
+        ).rows
+
+    timings, page = timed(lambda: people_page(None), page_runs)
     rows.append(("list, first page", fmt_ms(statistics.median(timings)),
                  fmt_ms(percentile(timings, 0.95)), str(page_runs), f"{len(page)} rows"))  # fmt: skip
     for fraction in (0.5, 0.99):
         position = int(registry.people * fraction * 0.99)
-        after = listed.order_by("last_name_latin", "id").values_list("last_name_latin", "id")[
-            position - 1
-        ]
-        timings, (page, _) = timed(
-            lambda after=after: people_page(listed.select_related("unit"), after=after), page_runs
+        after = position_token(
+            listed.order_by(*order).values_list(*order)[position - 1]  # type: ignore[arg-type]
         )
+        timings, page = timed(lambda after=after: people_page(after), page_runs)
         rows.append((f"list, deep page (after row {position:,})", fmt_ms(statistics.median(timings)),
                      fmt_ms(percentile(timings, 0.95)), str(page_runs), f"{len(page)} rows"))  # fmt: skip
 

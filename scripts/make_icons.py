@@ -2,7 +2,8 @@
 
 The SVG icon (src/zakrila/core/static/zakrila/icons/icon.svg) is the drawing; this script
 rasterises the same shapes for the web app manifest (192 and 512 pixels; the shield stays inside
-the safe zone of a maskable icon). Run: .venv/bin/python scripts/make_icons.py
+the safe zone of a maskable icon) and for /favicon.ico (16, 32 and 48 pixels in one file, served
+from the site's root by WhiteNoise, see WHITENOISE_ROOT). Run: .venv/bin/python scripts/make_icons.py
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from PIL import Image, ImageDraw
 
 BRAND = "#7a2150"
 ICONS = Path(__file__).resolve().parent.parent / "src/zakrila/core/static/zakrila/icons"
+SITE_ROOT = Path(__file__).resolve().parent.parent / "src/zakrila/core/site_root"
 Point = tuple[float, float]
 
 
@@ -49,14 +51,19 @@ HEART = [
 
 def main() -> None:
     scale = 4  # drawn large, then scaled down: smooth edges
+    image = Image.new("RGB", (512 * scale, 512 * scale), BRAND)
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(x * scale, y * scale) for x, y in SHIELD], fill="#ffffff")
+    draw.polygon([(x * scale, y * scale) for x, y in HEART], fill=BRAND)
     for size in (192, 512):
-        image = Image.new("RGB", (512 * scale, 512 * scale), BRAND)
-        draw = ImageDraw.Draw(image)
-        draw.polygon([(x * scale, y * scale) for x, y in SHIELD], fill="#ffffff")
-        draw.polygon([(x * scale, y * scale) for x, y in HEART], fill=BRAND)
         image.resize((size, size), Image.Resampling.LANCZOS).save(
             ICONS / f"icon-{size}.png", optimize=True
         )
+    # Browsers, bookmarks and feed readers ask for /favicon.ico whatever the page links.
+    SITE_ROOT.mkdir(exist_ok=True)
+    image.resize((48, 48), Image.Resampling.LANCZOS).save(
+        SITE_ROOT / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48)]
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -85,23 +87,79 @@ def anonymous(client):
     return client
 
 
-@pytest.fixture(scope="module")
-def _demo_for_module(django_db_setup, django_db_blocker):
-    """The demo, built once for a test module inside a transaction that is rolled back at the
-    module's end; each test runs in its own savepoint inside it, so tests stay independent."""
+def _uses_demo(item: pytest.Item) -> bool:
+    return "demo" in getattr(item, "fixturenames", ())
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker is not None and marker.kwargs.get("transaction"))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests on the demo run together, after the other plain database tests and before the
+    transactional ones (which empty the tables, data migrations' rows too): the demo is built
+    once for all of them (``_demo_for_session``) and rolled back after the last of them, so
+    nothing else ever runs while it is in the database."""
+    demo = [item for item in items if _uses_demo(item)]
+    rest = [item for item in items if not _uses_demo(item)]
+    at = next((i for i, item in enumerate(rest) if _transactional(item)), None)
+    if at is None:  # no transactional test: the demo's tests go after the database tests
+        at = next((i for i, item in enumerate(rest) if "db" not in item.fixturenames), len(rest))
+    items[:] = rest[:at] + demo + rest[at:]
+
+
+class _Demo:
+    """The open transaction that holds the demo while its tests run."""
+
+    outer: Any = None
+    blocker: Any = None
+
+    @classmethod
+    def roll_back(cls) -> None:
+        if cls.outer is None:
+            return
+        with cls.blocker.unblock():
+            transaction.set_rollback(True)
+            cls.outer.__exit__(None, None, None)
+        cls.outer = None
+
+
+@pytest.fixture(scope="session")
+def _demo_for_session(django_db_setup, django_db_blocker):
+    """The demo, built once for the whole test session inside a transaction that is rolled back
+    after the last test that uses it; each test runs in its own savepoint inside it, so tests
+    stay independent. The same on SQLite and PostgreSQL: no copy of the database is needed,
+    because the tests on the demo are ordered to run one after another."""
     from zakrila.core.demo import build_demo
 
+    _Demo.blocker = django_db_blocker
     with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
+        _Demo.outer = transaction.atomic()
+        _Demo.outer.__enter__()
         try:
             build_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+        except BaseException:
+            _Demo.roll_back()
+            raise
+    yield
+    _Demo.roll_back()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After the last test on the demo (its own savepoint already gone), roll the demo back, so
+    the tests that follow see the database as they expect it."""
+    if _uses_demo(item) and (nextitem is None or not _uses_demo(nextitem)):
+        _Demo.roll_back()
 
 
 @pytest.fixture
-def demo(_demo_for_module, db):
-    """The demo data (both organisations, people, cases, placements)."""
+def demo(_demo_for_session, db):
+    """The demo data (both organisations, people, cases, placements), built once per session."""

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "zakrila.placements",
     "zakrila.training",
     "zakrila.programmes",
+    "zakrila.giving",
     "django_tasks",
     "django_tasks_db",
     "zakrila.privacy",
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "zakrila.accounts.middleware.SessionLifetimeMiddleware",
     "zakrila.accounts.middleware.TwoFactorMiddleware",
     "zakrila.accounts.middleware.CurrentMembershipMiddleware",
+    "zakrila.core.uploads.UploadSizeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -164,7 +166,14 @@ else:
 # that ask the access policy. A file is refused above this size.
 ZAKRILA_UPLOADS_DIR = Path(os.environ.get("ZAKRILA_UPLOADS_DIR") or DATA_DIR / "uploads")
 ZAKRILA_UPLOAD_MAX_BYTES = int(os.environ.get("ZAKRILA_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+# A request's declared body may be the file plus 1 MB for the rest of the form; more is refused
+# before the body is read (core/uploads.py). The proxy's limit should match (operations.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "zakrila.core.uploads.UploadLimitHandler",  # first: stops a file at the limit as it streams
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
@@ -246,6 +255,8 @@ FORMAT_MODULE_PATH = ["zakrila.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
 MEDIA_ROOT = DATA_DIR / "media"
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise like static files.
+WHITENOISE_ROOT = PACKAGE_DIR / "core" / "site_root"
 if PRODUCTION:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -296,9 +307,14 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refusal (403, 404, 405) is an everyday answer: one line with its reason, not a traceback.
+    "filters": {"client_errors_one_line": {"()": "zakrila.core.logs.ClientErrorsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["client_errors_one_line"]},
+    },
 }
 
 # --- Audit trail ----------------------------------------------------------------------------
@@ -351,5 +367,10 @@ ZAKRILA_RETENTION_YEARS = {
         # name on a certificate (for the public verification page), years after it was issued.
         "trainee": "3",
         "training_certificate": "10",
+        # Donations and volunteers: a donor's personal data, years after their last donation
+        # (the accounts keep donation documents ten years); a volunteer's, years after their
+        # last assignment.
+        "donor": "10",
+        "volunteer": "3",
     }.items()
 }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("placements/", include("zakrila.placements.urls")),
     path("training/", include("zakrila.training.urls")),
     path("programmes/", include("zakrila.programmes.urls")),
+    path("giving/", include("zakrila.giving.urls")),
     path("audit/", include("zakrila.audit.urls")),
     path("privacy/", include("zakrila.privacy.urls")),
     path("admin/", admin.site.urls),

@@ -48,7 +48,7 @@ def demo_server(demo_data_dir: Path) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 300  # building the demo on a busy 2-core machine
     while True:
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310

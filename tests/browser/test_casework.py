@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests.browser.pickers import picker_value
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
@@ -69,7 +71,7 @@ def test_the_journey_from_referral_to_follow_up(browser, demo_server):
     _submit(worker, "Започване")
     assessment_url = worker.url
     worker.get_by_label("Възраст в месеци").fill("30")
-    worker.get_by_label("Дата на скрининга").fill("20.11.2026")
+    worker.get_by_label("Дата на скрининга").fill(picker_value("20.11.2026"))
     for key, value in {
         "motor": "3",
         "cognitive": "2",
@@ -91,25 +93,31 @@ def test_the_journey_from_referral_to_follow_up(browser, demo_server):
     worker.goto(case_url)
     _submit(worker, "Индивидуален план за подкрепа")
     plan_url = worker.url
-    worker.get_by_label("Собствените цели на родителя").fill("Да работя и да гледам детето си.")
-    _submit(worker, "Запис")
+    # What the parent said is typed first and not saved yet: adding a goal and its activity
+    # (in place, through htmx) never throws it away (#12 §4.1).
+    own_goals = worker.get_by_label("Собствените цели на родителя")
+    own_goals.fill("Да работя и да гледам детето си.")
     worker.get_by_label("Нова цел").fill("Детето говори с изречения")
-    _submit(worker, "Добавяне на целта")
+    worker.get_by_test_id("goal-add").click()
+    worker.get_by_test_id("plan-goal").filter(has_text="Детето говори с изречения").wait_for()
+    assert worker.get_by_label("Нова цел").input_value() == ""
     worker.get_by_label("Какво").fill("Занимания с логопед")
     worker.get_by_label("Кой").fill("логопед и майката")
     worker.get_by_label("Колко често").fill("два пъти седмично")
-    _submit(worker, "Добавяне на дейността")
+    worker.get_by_test_id("activity-add").click()
+    worker.get_by_test_id("plan-goal").get_by_text("Занимания с логопед").wait_for()
+    assert own_goals.input_value() == "Да работя и да гледам детето си."
+    _submit(worker, "Запис")
+    assert "Да работя и да гледам детето си." in worker.content()
     director.goto(plan_url)
     _submit(director, "Одобряване на плана")
     assert "Планът е одобрен" in director.content()
     plan_pdf = _pdf_text(worker, plan_url + "print.pdf")
     assert "Индивидуален план за подкрепа" in plan_pdf and "Занимания с логопед" in plan_pdf
 
-    # Support, a contact from the tablet, and a review.
+    # The approved plan started support by itself (#12 §4.4); a contact, and a review.
     worker.goto(case_url)
-    worker.get_by_role("link", name="Смяна на етапа").click()
-    worker.get_by_label("Преместване на случая в етап").select_option("support")
-    _submit(worker, "Запис")
+    assert "подкрепа" in worker.get_by_test_id("case-number").inner_text()
     worker.get_by_role("link", name="Записване на контакт").click()
     worker.get_by_label("Вид").select_option("home_visit")
     worker.get_by_role("textbox", name="Бележка").fill(

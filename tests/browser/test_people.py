@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.pickers import picker_value
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
@@ -42,7 +44,7 @@ def test_registering_a_child_shows_a_likely_duplicate_first(page, demo_server):
     page.goto(f"{demo_server}/people/new/")
     page.get_by_label("Собствено име").fill("Иорданка")
     page.get_by_label("Фамилия").fill("Христова")
-    page.get_by_label("Дата на раждане").fill(birth)
+    page.get_by_label("Дата на раждане").fill(picker_value(birth))
     page.get_by_role("button", name="Запис").click()
     duplicates = page.get_by_test_id("duplicates")
     duplicates.wait_for()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.pickers import picker_value
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
@@ -54,7 +56,7 @@ def _present(page) -> int:
 def _discharge_to_the_family(page, at: str | None = None) -> None:
     """From the child's page: the discharge, then the confirmation page, then the board."""
     if at is not None:
-        page.get_by_label("Изписан на").fill(at)
+        page.get_by_label("Изписан на").fill(picker_value(at))
     page.get_by_label("собственото семейство").check()
     _submit(page, "Изписване")
     confirm = page.get_by_test_id("discharge-confirm")
@@ -92,7 +94,7 @@ def test_a_night_admission_from_the_search_box_the_diary_the_discharge_and_the_f
     assert choice.locator("input").is_checked()
     page.get_by_label("Правно основание").select_option("administrative")
     page.get_by_label("Номер на заповедта").fill("ЗД-2026-555")
-    page.get_by_label("Приет на").fill(_night())
+    page.get_by_label("Приет на").fill(picker_value(_night()))
     page.screenshot(path=str(ARTIFACTS / "admit-search.png"), full_page=True)
     _submit(page, "Приемане")
     assert "прие" in page.locator(".message.success").inner_text()
@@ -141,7 +143,7 @@ def test_the_carer_on_duty_registers_and_admits_a_new_child_then_admits_her_agai
     page.get_by_label("Правно основание").select_option("police")
     page.get_by_label("Номер на заповедта").fill("Полиция Русе, протокол 204")
     # Brought in ten minutes ago (the bed may be the one the first test's child left at 3).
-    page.get_by_label("Приет на").fill(_minutes_ago(10))
+    page.get_by_label("Приет на").fill(picker_value(_minutes_ago(10)))
     page.screenshot(path=str(ARTIFACTS / "admit-new-child.png"), full_page=True)
     _submit(page, "Регистриране и приемане")
     page.screenshot(path=str(ARTIFACTS / "admitted-new-child.png"), full_page=True)

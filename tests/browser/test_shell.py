@@ -53,3 +53,32 @@ def test_unit_switcher_narrows_the_home_page(page, demo_server):
     text = page.get_by_test_id("home-units").inner_text()
     assert "Розова къща" in text
     assert "Център за работа с деца на улицата" not in text
+
+
+def test_changing_the_unit_asks_before_throwing_away_a_half_filled_form(page, demo_server):
+    """#12 §4.11: typed text in a form is never lost to the unit switch without asking."""
+    page.goto(f"{demo_server}/accounts/login/")
+    page.locator("#id_username").fill("case_manager@demo.zakrila.bg")
+    page.locator("#id_password").fill("zakrila-demo-2026")
+    page.locator("form button.primary").click()
+    page.wait_for_url(f"{demo_server}/")
+    page.goto(f"{demo_server}/people/new/")
+    page.locator("#id_first_name").fill("Недовършена")
+    shown = page.locator("#unit-switch").input_value()
+    asked: list[str] = []
+
+    def stay(dialog):  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.locator("#unit-switch").select_option(label="ЦНСТ „Розова къща“")
+    page.wait_for_timeout(300)
+    assert asked and "не сте го записали" in asked[0]
+    assert page.url.endswith("/people/new/")
+    assert page.locator("#id_first_name").input_value() == "Недовършена"
+    assert page.locator("#unit-switch").input_value() == shown  # back to the unit shown
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.locator("#unit-switch").select_option(label="ЦНСТ „Розова къща“")
+    assert page.locator("#unit-switch option:checked").inner_text() == "ЦНСТ „Розова къща“"

@@ -327,7 +327,7 @@ def test_an_open_case_holds_the_persons_data_and_the_export_carries_it(
     client, org, case, case_manager, child, director
 ):
     assert legal_holds(child) == [f"Открит случай: {case.number}"]
-    _contact(case, case_manager, note="бележка за износ")
+    _contact(case, case_manager, note="бележка за износ", is_confidential=False)
     dpo = member(org, Role.DPO)
     client.force_login(dpo)
     data = client.get(reverse("people:export", args=[child.pk, "json"])).json()
@@ -541,6 +541,8 @@ def test_support_needs_an_approved_assessment_unless_universally_accessible(
     with pytest.raises(Exception, match="одобрена оценка"):
         case_move(actor=case_manager, case=case, to_status="support", expected_version=case.version)
     assessment_approve(actor=director, assessment=assessment)
+    case.refresh_from_db()
+    assert case.status == "assessed"  # the approved assessment moved it on (#12 §4.4)
     assert (
         case_move(
             actor=case_manager, case=case, to_status="support", expected_version=case.version

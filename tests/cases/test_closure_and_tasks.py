@@ -283,4 +283,6 @@ def test_the_home_page_starts_the_day_with_my_cases_and_overdue_work(
         actor=case_manager, case=case, outcome="other", reason="x", expected_version=case.version
     )
     client.force_login(director)
-    assert "1 закриване чака вашето одобрение" in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert "1 решение чака вас" in home
+    assert reverse("cases:closure_decide", args=[case.pk]) in home

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import PersonFactory, member
+from tests.test_downloads import offered_name
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.cases.models import CaseDocument
@@ -103,6 +104,7 @@ def test_a_download_is_recorded_never_cached_and_only_for_those_allowed(
     assert b"".join(response.streaming_content) == PDF
     assert "no-store" in response["Cache-Control"]
     assert response["Content-Disposition"].startswith("attachment")
+    assert offered_name(response["Content-Disposition"]) == "решение.pdf"
     assert (
         AuditEvent.objects.filter(action=AuditAction.DOWNLOAD, object_id=str(document.pk)).count()
         == 1
@@ -113,3 +115,30 @@ def test_a_download_is_recorded_never_cached_and_only_for_those_allowed(
     client.force_login(outsider)
     assert client.get(reverse("cases:document", args=[document.pk])).status_code == 404
     assert AuditEvent.objects.filter(action=AuditAction.DOWNLOAD).count() == 1
+
+
+def test_a_document_whose_file_is_missing_is_a_clear_page_not_a_server_error(
+    client, case, case_manager, caplog
+):
+    client.force_login(case_manager)
+    _upload(client, case, "решение.pdf", PDF)
+    document = CaseDocument.objects.get()
+    document.file.storage.delete(document.file.name)  # a restore without the uploads folder
+    response = client.get(reverse("cases:document", args=[document.pk]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Файлът на документа липсва" in page
+    assert "Решение на съда" in page
+    assert case.get_absolute_url() in page
+    assert not AuditEvent.objects.filter(action=AuditAction.DOWNLOAD).exists()
+    assert "missing from the uploads folder" in caplog.text
+
+
+def test_a_document_without_a_file_name_is_the_same_clear_page(client, case, case_manager):
+    client.force_login(case_manager)
+    _upload(client, case, "решение.pdf", PDF)
+    CaseDocument.objects.update(file="")
+    document = CaseDocument.objects.get()
+    response = client.get(reverse("cases:document", args=[document.pk]))
+    assert response.status_code == 404
+    assert "Файлът на документа липсва" in response.content.decode()

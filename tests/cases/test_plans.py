@@ -11,6 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.factories import PersonFactory, member
+from tests.test_downloads import offered_name
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.cases.models import PlanStatus, Review, SupportPlan, Task, TaskKind
@@ -151,13 +152,13 @@ def test_a_review_records_progress_on_every_goal(client, case, case_manager, dir
     goal = plan.goals.get()
     client.force_login(case_manager)
     url = reverse("cases:review_new", args=[plan.pk])
-    response = client.post(url, {"held_on": "01.05.2027", "decision": "continue", "notes": ""})
+    response = client.post(url, {"held_on": "20.11.2026", "decision": "continue", "notes": ""})
     assert response.status_code == 200
     assert f"progress_{goal.pk}" in response.context["form"].errors
     response = client.post(
         url,
         {
-            "held_on": "01.05.2027",
+            "held_on": "20.11.2026",
             "decision": "continue",
             "notes": "Добре",
             f"progress_{goal.pk}": "good",
@@ -174,6 +175,8 @@ def test_the_printed_plan_is_in_bulgarian_and_recorded(client, case, case_manage
     plan = _plan_with_goal(case, case_manager)
     client.force_login(case_manager)
     response = client.get(reverse("cases:plan_pdf", args=[plan.pk]))
+    assert case.number.startswith("ЦОП")
+    assert offered_name(response["Content-Disposition"]) == f"{case.number}-ipp-{plan.number}.pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Индивидуален план за подкрепа" in text
     assert "Мартин ходи редовно на училище" in text
@@ -226,7 +229,7 @@ def test_a_contract_and_its_annex_refuse_impossible_dates(client, case, case_man
     assert not contract.annexes.exists()
     client.post(
         reverse("cases:annex_new", args=[contract.pk]),
-        {"number": "1", "signed_on": "15.01.2027", "summary": "удължаване"},
+        {"number": "1", "signed_on": "15.11.2026", "summary": "удължаване"},
     )
     assert contract.annexes.get().summary == "удължаване"
 
@@ -260,3 +263,49 @@ def test_a_second_worker_saving_a_stale_plan_is_refused_with_what_changed(
     assert "Моят текст" in response.content.decode()
     plan.refresh_from_db()
     assert (plan.parent_goals, plan.parent_view) == ("Работа", "")
+
+
+def test_adding_a_goal_from_the_page_redraws_only_the_goals_so_typed_text_stays(
+    client, case, case_manager
+):
+    """§4.1 of #12: with htmx the answer is the new goal and a fresh "add" form, never the whole
+    page, so the parent's view typed above (and not yet saved) is not replaced."""
+    plan = plan_create(actor=case_manager, case=case, starts_on=dt.date(2026, 11, 1))
+    client.force_login(case_manager)
+    url = reverse("cases:plan_goal_add", args=[plan.pk])
+    response = client.post(url, {"text": "Жилище за семейството"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    goal = plan.goals.get()
+    assert f'id="goal-{goal.pk}"' in html and "Жилище за семейството" in html
+    assert 'id="plan-goal-add"' in html and 'hx-swap-oob="true"' in html
+    assert "parent_view" not in html and "<html" not in html
+    # An empty goal: the form comes back in its own place with what to fix, nothing is added.
+    response = client.post(url, {"text": ""}, headers={"HX-Request": "true"})
+    assert response.headers["HX-Retarget"] == "#plan-goal-add"
+    assert 'role="alert"' in response.content.decode()
+    assert plan.goals.count() == 1
+    # An activity redraws that goal alone; a wrong one keeps what was typed.
+    activity_url = reverse("cases:plan_activity_add", args=[goal.pk])
+    response = client.post(
+        activity_url,
+        {"what": "Кандидатстване за жилище", "who": "", "frequency": "", "due_on": ""},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "<html" not in html and "Кандидатстване за жилище" in html
+    assert not goal.activities.exists()
+    response = client.post(
+        reverse("cases:plan_goal_remove", args=[goal.pk]), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and response.content == b""
+    assert not plan.goals.exists()
+
+
+def test_the_plan_page_sends_goals_through_htmx(client, case, case_manager):
+    plan = _plan_with_goal(case, case_manager)
+    client.force_login(case_manager)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert 'id="plan-goals"' in html
+    assert f'hx-post="{reverse("cases:plan_goal_add", args=[plan.pk])}"' in html
+    assert 'hx-target="#plan-goals"' in html

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zakrila.core.text import clean_bidi_fields
+
 
 class Role(models.TextChoices):
     """What a person does in an organisation; a membership may carry several."""
@@ -89,6 +91,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        clean_bidi_fields(self, ("full_name",))
 
     def get_full_name(self) -> str:
         return self.full_name

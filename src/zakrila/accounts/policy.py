@@ -34,8 +34,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.DIRECTOR, Role.DPO}),
     "audit.search": frozenset({Role.DPO}),
     "privacy.records": frozenset({Role.DPO, Role.DIRECTOR, Role.AUDITOR}),
-    # People and households. Trainers work with other organisations' specialists, not families.
-    "person.view": ALL_ROLES - {Role.TRAINER},
+    # People and households. Trainers work with other organisations' specialists, not families;
+    # the giving coordinator with donors, volunteers and the stores (giving only).
+    "person.view": ALL_ROLES - {Role.TRAINER, Role.GIVING_COORDINATOR},
     "person.edit": frozenset(
         {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
     ),
@@ -100,6 +101,51 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
     ),
     "enrolment.export": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.DPO}),
+    # Donations and volunteers: the coordinator and the director run them; the DPO and
+    # auditors read them. Case workers see the distributions to their cases on the case page.
+    "giving.view": frozenset({Role.GIVING_COORDINATOR, Role.DIRECTOR, Role.DPO, Role.AUDITOR}),
+    "giving.manage": frozenset({Role.GIVING_COORDINATOR, Role.DIRECTOR}),
+    # Groups, the SOS line, street and field work (#11). Mostly anonymous; the people who do
+    # the work record it, the DPO and auditors read it.
+    "line.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "line.log": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}),
+    "group.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "group.manage": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    "outreach.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "outreach.record": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    # The street team opens a case for a child it has identified, not only a case manager.
+    "outreach.open_case": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.FIELD_WORKER}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -166,6 +212,28 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
     ),
     "training.manage": gettext_lazy(
         "Only the trainers and the director change programmes, cohorts, attendance and certificates."
+    ),
+    "giving.view": gettext_lazy("Your role does not work with donations and volunteers."),
+    "giving.manage": gettext_lazy(
+        "Only the donations and volunteers coordinator and the director record donations, "
+        "distributions, volunteers and their hours."
+    ),
+    "line.view": gettext_lazy("Your role does not work with the SOS line."),
+    "line.log": gettext_lazy(
+        "Only the director, case managers, specialists and field workers log calls."
+    ),
+    "group.view": gettext_lazy("Your role does not work with groups."),
+    "group.manage": gettext_lazy(
+        "Only the director, case managers, specialists and field workers run groups and take "
+        "their attendance."
+    ),
+    "outreach.view": gettext_lazy("Your role does not work with street and field work."),
+    "outreach.record": gettext_lazy(
+        "Only the director, case managers, specialists and field workers record street and "
+        "field work."
+    ),
+    "outreach.open_case": gettext_lazy(
+        "Only the director, case managers and the street team open a case from street work."
     ),
 }
 
@@ -298,6 +366,26 @@ def people_visible_to(user: Any, *, include_merged: bool = False) -> models.Quer
     return people.filter(_unit_scope(Access(access.user_id, reaches=reaches), "unit_id"))
 
 
+def person_openable(user: Any, person: Any) -> bool:
+    """Whether the user may open this (loaded) person's page: ``people_visible_to`` answered
+    from the row itself, without a query, so that a page shows no link that would be a 404
+    (a member limited to one unit and a relative registered by another)."""
+    if person is None or person.merged_into_id is not None:
+        return False
+    allowed = CAPABILITIES["person.view"]
+    return any(
+        reach.organisation_id == person.organisation_id
+        and reach.roles & allowed
+        and (reach.unit_ids is None or person.unit_id in reach.unit_ids)
+        for reach in access_for(user).reaches
+    )
+
+
+def household_openable(user: Any, household: Any) -> bool:
+    """``households_visible_to`` for a loaded household (its child loaded with it)."""
+    return household is not None and person_openable(user, household.child)
+
+
 def households_visible_to(user: Any) -> models.QuerySet[Any]:
     """Households whose child the user may see."""
     from zakrila.people.models import Household
@@ -306,7 +394,8 @@ def households_visible_to(user: Any) -> models.QuerySet[Any]:
 
 
 def can_see_confidential(user: Any, record: Any) -> bool:
-    """Health, disability, abuse and violence details of this record's person."""
+    """Health, disability, abuse and violence details of this record's person (the same rule
+    as ``withheld_fields`` for a person)."""
     return has_capability(user, "person.confidential", record.organisation_id)
 
 
@@ -429,6 +518,66 @@ def can_read_case_confidential(user: Any, case: Any) -> bool:
     )
 
 
+# --- Fields that only some roles see -----------------------------------------------------------
+# One rule for the pages, the exports, the PDFs and (later) the API: a record is shown with
+# ``withheld_fields(user, record)`` taken out, and an export marks each of them as withheld,
+# with the reason, instead of leaving it out silently (``withheld_marker``).
+
+WITHHELD_REASONS: dict[str, Any] = {
+    "person.confidential": gettext_lazy(
+        "Health, disability, abuse and violence details are seen only by the director, case "
+        "managers, specialists and carers."
+    ),
+    "case.confidential": gettext_lazy(
+        "A confidential note: seen only by the case team, the director and specialists."
+    ),
+    "case.restricted": gettext_lazy("A restricted case: seen only by its team and the director."),
+    "case.unit": gettext_lazy("A case of a unit you do not work in."),
+}
+
+
+def withheld_fields(user: Any, record: Any) -> dict[str, str]:
+    """The fields of this record the user may not see, each with the reason (empty: all)."""
+    label = record._meta.label_lower
+    if label == "people.person":
+        if has_capability(user, "person.confidential", record.organisation_id):
+            return {}
+        reason = str(WITHHELD_REASONS["person.confidential"])
+        return dict.fromkeys(record.SENSITIVE_FIELDS, reason)
+    if label == "cases.contact":
+        if record.is_confidential and not _case_confidential_cached(user, record.case):
+            return {"note": str(WITHHELD_REASONS["case.confidential"])}
+        return {}
+    return {}
+
+
+def withheld_marker(reason: str) -> dict[str, Any]:
+    """What an export holds in place of a value (or a whole record) the user may not see."""
+    return {"withheld": True, "reason": reason}
+
+
+def is_withheld(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("withheld") is True
+
+
+def case_withheld_reason(user: Any, case: Any) -> str | None:
+    """Why the user may not see this case (a restricted case, another unit), or None."""
+    if cases_visible_to(user).filter(pk=case.pk).exists():
+        return None
+    if case.is_restricted and has_capability(user, "case.view", case.organisation_id):
+        return str(WITHHELD_REASONS["case.restricted"])
+    return str(WITHHELD_REASONS["case.unit"])
+
+
+def _case_confidential_cached(user: Any, case: Any) -> bool:
+    """``can_read_case_confidential``, asked once per case and user (an export asks it for every
+    contact of the case)."""
+    cache = case.__dict__.setdefault("_zakrila_confidential", {})
+    if user.pk not in cache:
+        cache[user.pk] = can_read_case_confidential(user, case)
+    return bool(cache[user.pk])
+
+
 def _unit_scope(access: Access, unit_field: str) -> models.Q:
     """A filter for records that carry a unit: whole organisations, or the listed units."""
     scope = models.Q(pk__in=[])
@@ -537,3 +686,83 @@ def visits_visible_to(user: Any) -> models.QuerySet[Any]:
     from zakrila.programmes.models import Visit
 
     return Visit.objects.filter(_enrolment_scope(user, case_field="case"))
+
+
+# --- Donations and volunteers ----------------------------------------------------------------
+
+
+def _giving_scope(user: Any) -> models.Q:
+    """Donations, stores and volunteers serve the whole organisation: the organisations where
+    the user's roles may see giving, whatever units they are limited to."""
+    access = access_for(user)
+    allowed = CAPABILITIES["giving.view"]
+    return models.Q(
+        organisation_id__in=sorted(r.organisation_id for r in access.reaches if r.roles & allowed)
+    )
+
+
+def giving_visible_to(user: Any, model: type[M]) -> models.QuerySet[M]:
+    """Records of the giving app (stores, items, donors, donations, volunteers, needs,
+    assignments, distributions) for the roles that work with giving."""
+    return model._default_manager.filter(_giving_scope(user))
+
+
+def distributions_visible_to(user: Any) -> models.QuerySet[Any]:
+    """Distributions the user may see: every one of the organisation for the giving roles; for
+    a case worker, those to the cases and the families they may see (a restricted case: its
+    team only)."""
+    from zakrila.giving.models import Distribution
+
+    return Distribution.objects.filter(
+        _giving_scope(user)
+        | models.Q(case__in=cases_visible_to(user))
+        | models.Q(household__in=households_visible_to(user))
+    )
+
+
+# --- Groups, the SOS line, street and field work ------------------------------------------------
+
+
+def _unit_scope_for(user: Any, capability: str, unit_field: str = "unit_id") -> models.Q:
+    """Records of the units the user reaches, in the organisations where a role of theirs has
+    ``capability``."""
+    access = access_for(user)
+    allowed = CAPABILITIES[capability]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    return _unit_scope(Access(access.user_id, reaches=reaches), unit_field)
+
+
+def calls_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Call
+
+    return Call.objects.filter(_unit_scope_for(user, "line.view"))
+
+
+def groups_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Group
+
+    return Group.objects.filter(_unit_scope_for(user, "group.view"))
+
+
+def group_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import GroupSession
+
+    return GroupSession.objects.filter(_unit_scope_for(user, "group.view", "group__unit_id"))
+
+
+def outreach_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import OutreachSession
+
+    return OutreachSession.objects.filter(_unit_scope_for(user, "outreach.view"))
+
+
+def outreach_people_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The people met in street and field work that the user may open in that work: those of
+    the units the user reaches with ``outreach.view``, who are people the user may see."""
+    return people_visible_to(user).filter(_unit_scope_for(user, "outreach.view"))
+
+
+def non_contacts_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import NonContact
+
+    return NonContact.objects.filter(_unit_scope_for(user, "line.view"))

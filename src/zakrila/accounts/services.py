@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -40,8 +40,27 @@ def _org_id(user: User) -> int | None:
 
 
 @transaction.atomic
+def is_demo_account(user: User) -> bool:
+    """A demo login (``<role>@demo.zakrila.bg``): its password is published in the README."""
+    domain = (user.email or "").rpartition("@")[2].lower()
+    return domain in settings.ZAKRILA_DEMO_EMAIL_DOMAINS
+
+
+def refuse_demo_account_in_production(user: User) -> None:
+    """A demo account must never gain a second factor on a production server: with one, the
+    published password would open a real system (``check --deploy`` refuses demo users too)."""
+    if settings.PRODUCTION and is_demo_account(user):
+        raise PermissionDenied(
+            _(
+                "Demo accounts cannot connect an authenticator on a production server. Sign in "
+                "with your own account, or ask the administrator to remove the demo accounts."
+            )
+        )
+
+
 def totp_device_start(*, user: User) -> TOTPDevice:
     """A new, unconfirmed authenticator for the user (an earlier unconfirmed one is dropped)."""
+    refuse_demo_account_in_production(user)
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
 
@@ -69,6 +88,7 @@ def totp_device_confirm(
     second factor (a code from the current app or a recovery code), in a session that has
     already passed the second step; the user is told at their next sign-in.
     """
+    refuse_demo_account_in_production(user)
     if device.user_id != user.pk or device.confirmed:
         raise ValidationError(_("Start the set-up again."), code="stale_device")
     replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()

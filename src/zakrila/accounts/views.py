@@ -27,6 +27,7 @@ from zakrila.accounts.policy import units_visible_to
 from zakrila.accounts.services import (
     recovery_codes_create,
     recovery_codes_left,
+    refuse_demo_account_in_production,
     second_factor_verify,
     session_end_by_user,
     totp_device_confirm,
@@ -143,6 +144,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     second step, and replacing the app asks for the current app's code (or a recovery code).
     """
     user = request.user
+    refuse_demo_account_in_production(user)
     replacing = user_has_device(user, confirmed=True)
     if replacing and not user.is_verified():
         return redirect(

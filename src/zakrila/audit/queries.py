@@ -53,14 +53,3 @@ def audit_events_for_record(
     if not condition:
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(condition, organisation_id=organisation_id)
-
-
-def keyset_page(
-    events: QuerySet[AuditEvent], *, before: int | None
-) -> tuple[list[AuditEvent], int | None]:
-    """One page, newest first, by id (ids only grow): no OFFSET, so page 1,000 costs as page 1."""
-    if before:
-        events = events.filter(id__lt=before)
-    rows = list(events.order_by("-id")[: PAGE_SIZE + 1])
-    next_before = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
-    return rows[:PAGE_SIZE], next_before

@@ -100,6 +100,19 @@ def audit_view(
     )
 
 
+def audit_search(
+    *, actor: Any, organisation_id: int | None, object_type: str, details: Mapping[str, Any]
+) -> AuditEvent:
+    """Someone searched or listed personal records: what they asked and how many they saw."""
+    return audit_record(
+        action=AuditAction.SEARCH,
+        actor=actor,
+        organisation_id=organisation_id,
+        object_type=object_type,
+        details=dict(details),
+    )
+
+
 def changes_between(
     before: Mapping[str, Any], after: Mapping[str, Any], *, sensitive: Iterable[str] = ()
 ) -> dict[str, Any]:

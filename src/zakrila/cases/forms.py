@@ -28,11 +28,11 @@ from zakrila.cases.models import (
     SupportPlan,
     TemplateQuestion,
 )
+from zakrila.core.dates import DateTimePickerInput
+from zakrila.core.uploads import UploadLimitFormMixin
 from zakrila.people.forms import DATE_WIDGET
 
-DATETIME_WIDGET = forms.DateTimeInput(
-    format="%d.%m.%Y %H:%M", attrs={"placeholder": "дд.мм.гггг чч:мм", "inputmode": "numeric"}
-)
+DATETIME_WIDGET = DateTimePickerInput()
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -192,10 +192,6 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelMultipleChoiceField, self.fields["other_staff"]).queryset = staff
-        cast(forms.DateTimeField, self.fields["occurred_at"]).input_formats = [
-            "%d.%m.%Y %H:%M",
-            "%d.%m.%Y",
-        ]
         # A copy of this page kept for offline work shows the time it is opened, not kept.
         self.fields["occurred_at"].widget.attrs["data-offline-now"] = ""
 
@@ -381,7 +377,9 @@ class PlanForm(forms.ModelForm):
 
 
 class GoalForm(forms.Form):
-    text = forms.CharField(label=_("New goal"), max_length=400)
+    text = forms.CharField(
+        label=_("New goal"), max_length=400, error_messages={"required": _("Write the goal.")}
+    )
 
 
 class ActivityForm(forms.ModelForm):
@@ -442,7 +440,7 @@ class AnnexForm(forms.ModelForm):
         widgets = {"signed_on": DATE_WIDGET}
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(UploadLimitFormMixin, forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("PDF, a photo or an office document."))
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
 
+from zakrila.accounts.policy import case_withheld_reason, withheld_fields, withheld_marker
 from zakrila.cases.models import Case, CaseStatus
 from zakrila.people.exports import register_section
 from zakrila.people.holds import register_hold
@@ -25,27 +26,44 @@ def open_cases(person: Person) -> list[str]:
 
 
 @register_section
-def cases_section(person: Person) -> tuple[str, list[dict[str, Any]]]:
-    rows = [
-        {
-            "number": case.number,
-            "unit": case.unit.name,
-            "status": case.get_status_display(),
-            "opened_on": case.opened_on.isoformat(),
-            "closed_on": case.closed_on.isoformat() if case.closed_on else None,
-            "contacts": [
-                {
-                    "kind": c.get_kind_display(),
-                    "occurred_at": c.occurred_at.isoformat(),
-                    "note": c.note,
-                }
-                for c in case.contacts.all()
-            ],
-        }
-        for case in Case.objects.filter(person=person)
+def cases_section(person: Person, *, viewer: Any) -> tuple[str, list[dict[str, Any]]]:
+    """The person's cases; a case the exporting user may not see (restricted, another unit)
+    and a confidential note they may not read are marked as withheld, with the reason."""
+    rows: list[dict[str, Any]] = []
+    cases = (
+        Case.objects.filter(person=person)
         .select_related("unit")
         .prefetch_related("contacts")
-    ]
+        .order_by("opened_on", "id")
+    )
+    for case in cases:
+        reason = case_withheld_reason(viewer, case)
+        if reason:
+            rows.append(withheld_marker(reason))
+            continue
+        contacts = []
+        for contact in case.contacts.all():
+            contact.case = case  # the policy asks about the case once, not once per contact
+            withheld = withheld_fields(viewer, contact)
+            contacts.append(
+                {
+                    "kind": contact.get_kind_display(),
+                    "occurred_at": contact.occurred_at.isoformat(),
+                    "note": withheld_marker(withheld["note"])
+                    if "note" in withheld
+                    else contact.note,
+                }
+            )
+        rows.append(
+            {
+                "number": case.number,
+                "unit": case.unit.name,
+                "status": case.get_status_display(),
+                "opened_on": case.opened_on.isoformat(),
+                "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+                "contacts": contacts,
+            }
+        )
     return "cases", rows
 
 

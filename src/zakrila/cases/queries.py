@@ -52,7 +52,7 @@ CASE_PAGE_SIZE = 50
 def case_for(*, user: Any, pk: int) -> Case:
     return get_visible_or_404(
         cases_visible_to(user).select_related(
-            "unit", "person", "household", "key_worker", "referral"
+            "unit", "person", "household", "household__child", "key_worker", "referral"
         ),
         pk=pk,
     )
@@ -158,6 +158,98 @@ def overdue_per_worker(*, organisation_id: int, today: dt.date) -> QuerySet[Any]
     )
 
 
+@dataclass(frozen=True)
+class Approval:
+    """One thing waiting for the director's decision: an assessment, a plan or a closure."""
+
+    kind: str
+    case_number: str
+    person: str
+    since: dt.date
+    url: str
+
+
+_PERSON = (
+    "case__person__first_name",
+    "case__person__middle_name",
+    "case__person__last_name",
+    "case__person__description",
+    "case__person__anonymised_at",
+)
+
+
+def _person_name(row: Mapping[str, Any]) -> str:
+    from zakrila.people.models import Person
+
+    return Person.name_for_display(
+        first=row["case__person__first_name"], middle=row["case__person__middle_name"],
+        last=row["case__person__last_name"], description=row["case__person__description"],
+        anonymised=row["case__person__anonymised_at"] is not None,
+    )  # fmt: skip
+
+
+def approvals_waiting(*, user: Any, organisation_id: int) -> list[Approval]:
+    """What waits for this director, oldest first: completed assessments, draft plans ready to
+    approve (every goal has an activity) and proposed closures. Empty for anyone who does not
+    approve. Only records the user may see are listed (restricted cases stay hidden)."""
+    from zakrila.accounts.policy import has_capability
+    from zakrila.cases.models import AssessmentStatus, PlanStatus
+
+    waiting: list[Approval] = []
+    if has_capability(user, "case.approve_assessment", organisation_id):
+        assessments = (
+            case_records_visible_to(user, Assessment)
+            .filter(organisation_id=organisation_id, status=AssessmentStatus.COMPLETED)
+            .values("pk", "case__number", *_PERSON, "completed_at")
+        )
+        waiting += [
+            Approval(
+                kind=_("Assessment"),
+                case_number=row["case__number"],
+                person=_person_name(row),
+                since=timezone.localdate(row["completed_at"])
+                if row["completed_at"]
+                else timezone.localdate(),
+                url=reverse("cases:assessment", args=[row["pk"]]),
+            )
+            for row in assessments
+        ]
+        plans = (
+            case_records_visible_to(user, SupportPlan)
+            .filter(organisation_id=organisation_id, status=PlanStatus.DRAFT, goals__isnull=False)
+            .exclude(goals__activities__isnull=True)
+            .distinct()
+            .values("pk", "case__number", *_PERSON, "updated_at")
+        )
+        waiting += [
+            Approval(
+                kind=_("Individual support plan"),
+                case_number=row["case__number"],
+                person=_person_name(row),
+                since=timezone.localdate(row["updated_at"]),
+                url=reverse("cases:plan", args=[row["pk"]]),
+            )
+            for row in plans
+        ]
+    if has_capability(user, "case.approve", organisation_id):
+        closures = (
+            case_records_visible_to(user, Closure)
+            .filter(organisation_id=organisation_id, approved_at__isnull=True)
+            .values("case_id", "case__number", *_PERSON, "created_at")
+        )
+        waiting += [
+            Approval(
+                kind=_("Closure"),
+                case_number=row["case__number"],
+                person=_person_name(row),
+                since=timezone.localdate(row["created_at"]),
+                url=reverse("cases:closure_decide", args=[row["case_id"]]),
+            )
+            for row in closures
+        ]
+    return sorted(waiting, key=lambda approval: (approval.since, approval.case_number))
+
+
 def pending_referrals(*, user: Any, organisation_id: int) -> QuerySet[Referral]:
     return (
         referrals_visible_to(user)
@@ -178,6 +270,18 @@ class CheckboxFilter(django_filters.Filter):
     field_class = forms.BooleanField
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record's id typed in a link: a whole number within the ids a database holds; anything
+    else (a fraction, 10^30, text) is ignored like any other value that is not a choice."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**62)
+        super().__init__(*args, **kwargs)
+
+
 class CaseFilter(django_filters.FilterSet):
     """The case list's filters: unit, status (open cases by default), key worker, risk,
     overdue work, and only the cases I work on. A value that is not one of the choices is
@@ -190,10 +294,8 @@ class CaseFilter(django_filters.FilterSet):
         null_value="__none__",
         method="filter_status",
     )
-    unit = django_filters.NumberFilter(label=gettext_lazy("Unit"), field_name="unit_id")
-    worker = django_filters.NumberFilter(
-        label=gettext_lazy("Key worker"), field_name="key_worker_id"
-    )
+    unit = IdFilter(label=gettext_lazy("Unit"), field_name="unit_id")
+    worker = IdFilter(label=gettext_lazy("Key worker"), field_name="key_worker_id")
     risk = django_filters.ChoiceFilter(
         label=gettext_lazy("Risk"),
         choices=RiskLevel.choices,

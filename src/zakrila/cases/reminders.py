@@ -25,8 +25,9 @@ from zakrila.cases.models import (
     Task,
     TaskKind,
 )
+from zakrila.cases.models.casework import follow_up_title
 
-OPEN = [CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.SUPPORT]
+OPEN = [CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.ASSESSED, CaseStatus.SUPPORT]
 
 # An assessment is due this many days after the case is opened (the Social Services Act's
 # individual needs assessment).
@@ -138,8 +139,7 @@ def reminders_refresh(*, today: dt.date | None = None) -> RefreshResult:
             defaults={
                 "kind": TaskKind.FOLLOW_UP,
                 "case": follow_up.case,
-                "title": _("Follow-up of %(number)s, %(months)s months after closure")
-                % {"number": follow_up.case.number, "months": follow_up.months},
+                "title": follow_up_title(follow_up.case.number, follow_up.months),
                 "due_on": follow_up.due_on,
             },
         )

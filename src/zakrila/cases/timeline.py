@@ -21,12 +21,16 @@ from zakrila.core.paging import keyset_page
 
 TIMELINE_PAGE = 50
 
-# Other apps' dated records of a case (a programme's visits), without this module knowing them:
-# each source gives its entries ({"kind", "at", "moment", "item"}) for a case.
-_SOURCES: list[Callable[[Case], list[dict[str, Any]]]] = []
+# Other apps' records that belong on a case's timeline (a programme's visits, the things
+# distributed to the family): each source gives, for a case, entries with ``kind``, ``at`` (the day), ``moment``,
+# ``item``, and the ``title``, ``text`` and ``url`` the timeline shows.
+TimelineSource = Callable[[Case], list[dict[str, Any]]]
+_SOURCES: list[TimelineSource] = []
 
 
-def register_timeline_source(source: Callable[[Case], list[dict[str, Any]]]) -> None:
+def register_timeline_source(source: TimelineSource) -> None:
+    """Another app adds its entries to every case's timeline (read whole, as the other
+    non-contact entries are: a handful per case)."""
     if source not in _SOURCES:
         _SOURCES.append(source)
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from zakrila.accounts.models import Membership, User
     from zakrila.organisations.models import Unit
 
@@ -19,6 +21,7 @@ class AuthenticatedRequest(HttpRequest):
     memberships: list[Membership]
     unit: Unit | None
     request_id: str
+    htmx: HtmxDetails  # django-htmx's middleware: ``bool(request.htmx)`` for an htmx request
 
 
 class MemberRequest(AuthenticatedRequest):

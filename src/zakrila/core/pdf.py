@@ -8,6 +8,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from zakrila.core.downloads import name_download
+
 
 def render_pdf(
     template: str, context: dict[str, Any], *, request: HttpRequest | None = None
@@ -20,5 +22,4 @@ def render_pdf(
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return name_download(response, filename, inline=True)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zakrila.core.dates import DatePickerInput
 from zakrila.people.models import (
     BirthDatePrecision,
     Consent,
@@ -20,9 +21,9 @@ from zakrila.people.models import (
 )
 from zakrila.people.queries import AGE_BANDS
 
-DATE_WIDGET = forms.DateInput(
-    format="%d.%m.%Y", attrs={"placeholder": "дд.мм.гггг", "inputmode": "numeric"}
-)
+# The browser's date picker (zakrila.core.dates); every DateField gets it, this name stays for
+# the forms that list their widgets.
+DATE_WIDGET = DatePickerInput()
 
 
 class PersonForm(forms.ModelForm):

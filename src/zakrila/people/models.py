@@ -8,9 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.core.plausible import EARLIEST_BIRTH, DateChecks
+from zakrila.core.text import clean_bidi_fields
 from zakrila.people.identifiers import birth_sex_conflicts, parse_personal_number
 from zakrila.people.names import person_search_key, to_latin
 
@@ -123,6 +126,8 @@ class Person(TenantModel):
 
     # Fields whose values never appear in the audit trail, and that only some roles see.
     SENSITIVE_FIELDS = ("health_notes", "disability_notes")
+    # Cleaned of bidirectional control characters on input (``zakrila.core.text``).
+    NAME_FIELDS = ("first_name", "middle_name", "last_name", "description")
     EDITABLE_FIELDS = (
         "first_name", "middle_name", "last_name", "description", "sex", "birth_date",
         "birth_date_precision", "personal_number", "citizenship", "settlement", "municipality",
@@ -171,10 +176,9 @@ class Person(TenantModel):
     def clean(self) -> None:
         """Check the ЕГН / ЛНЧ and that the birth date and sex agree with an ЕГН; fill them
         from the ЕГН when they were left empty."""
+        clean_bidi_fields(self, self.NAME_FIELDS)
         super().clean()
         errors: dict[str, list[str]] = {}
-        if self.birth_date and self.birth_date > timezone.localdate():
-            errors["birth_date"] = [str(_("The birth date is in the future."))]
         if self.personal_number:
             try:
                 number = parse_personal_number(self.personal_number)
@@ -201,6 +205,19 @@ class Person(TenantModel):
             self.personal_number_kind = ""
         if self.deceased_on and not self.is_deceased:
             self.is_deceased = True
+        # After the ЕГН, which may have filled the birth date.
+        dates = DateChecks()
+        dates.not_in_future("birth_date", self.birth_date, gettext("The birth date"))
+        dates.not_before("birth_date", self.birth_date, EARLIEST_BIRTH, gettext("The birth date"))
+        dates.not_in_future("deceased_on", self.deceased_on, gettext("The date of death"))
+        dates.in_order(
+            self.birth_date,
+            self.deceased_on,
+            "deceased_on",
+            gettext("The date of death is before the birth date."),
+        )
+        for field, messages in dates.errors.items():
+            errors.setdefault(field, []).extend(messages)
         if errors:
             raise ValidationError(errors)
 
@@ -279,6 +296,10 @@ class PersonAlias(TenantModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        clean_bidi_fields(self, ("first_name", "middle_name", "last_name", "source"))
+        super().clean()
 
     @property
     def full_name(self) -> str:
@@ -378,6 +399,10 @@ class Household(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        clean_bidi_fields(self, ("name",))
+        super().clean()
 
     def get_absolute_url(self) -> str:
         return reverse("people:household", args=[self.pk])
@@ -479,6 +504,13 @@ class Consent(TenantModel):
     def __str__(self) -> str:
         return self.purpose
 
+    def clean(self) -> None:
+        super().clean()
+        dates = DateChecks()
+        dates.not_in_future("given_on", self.given_on, gettext("The date the consent was given"))
+        dates.not_in_future("withdrawn_on", self.withdrawn_on, gettext("The date of withdrawal"))
+        dates.raise_any()
+
     def is_active_on(self, day: dt.date) -> bool:
         return self.given_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
 
@@ -510,6 +542,12 @@ class Disclosure(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.what}"
+
+    def clean(self) -> None:
+        super().clean()
+        dates = DateChecks()
+        dates.not_in_future("disclosed_on", self.disclosed_on, gettext("The date of disclosure"))
+        dates.raise_any()
 
 
 class DuplicateDismissal(TenantModel):

@@ -11,10 +11,11 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from rapidfuzz import fuzz
 
 from zakrila.accounts.policy import access_for, has_capability, people_visible_to
+from zakrila.core.text import query_text
 from zakrila.people.models import Person, PersonNameWord
 from zakrila.people.names import name_tokens, search_key
 from zakrila.people.search import (
@@ -67,6 +68,7 @@ def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> SearchR
     typo or two, on PostgreSQL and on the embedded SQLite alike (``people.search``).
     """
     visible = people_visible_to(user)
+    text = query_text(text)  # whatever the caller passed: no NUL reaches the database
     number = _as_personal_number(text)
     if number:
         # The exclusion lets SQLite use the partial unique index on the number.
@@ -277,21 +279,7 @@ def duplicate_pairs(
     return pairs[:limit]
 
 
-def people_page(
-    queryset: QuerySet[Person], *, after: tuple[str, int] | None, size: int = 50
-) -> tuple[list[Person], tuple[str, int] | None]:
-    """Keyset pagination by (Latin last name, id): no OFFSET, so every page costs the same."""
-    if after is not None:
-        name, pk = after
-        # The first condition bounds the index scan; the second picks up after the last row.
-        queryset = queryset.filter(last_name_latin__gte=name).filter(
-            Q(last_name_latin__gt=name) | Q(last_name_latin=name, id__gt=pk)
-        )
-    rows = list(queryset.order_by("last_name_latin", "id")[: size + 1])
-    if len(rows) > size:
-        last = rows[size - 1]
-        return rows[:size], (last.last_name_latin, last.pk)
-    return rows, None
+PEOPLE_PAGE_SIZE = 50
 
 
 AGE_BANDS = {"0-2": (0, 2), "3-6": (3, 6), "7-13": (7, 13), "14-17": (14, 17), "18+": (18, 130)}

@@ -81,17 +81,6 @@ def person_update(
     return current
 
 
-def person_viewed(*, actor: User, person: Person, what: str = "page") -> None:
-    """Every view of a person's file is in the audit trail."""
-    audit_record(
-        action=AuditAction.VIEW,
-        actor=actor,
-        obj=person,
-        person_id=person.pk,
-        details={"what": what},
-    )
-
-
 # --- Merge ---------------------------------------------------------------------------------------
 
 

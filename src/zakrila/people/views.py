@@ -13,11 +13,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from zakrila.accounts.policy import (
@@ -29,14 +29,19 @@ from zakrila.accounts.policy import (
     people_visible_to,
     require,
     units_visible_to,
+    withheld_fields,
 )
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.queries import audit_events_for_record
-from zakrila.audit.services import audit_record
+from zakrila.audit.services import audit_record, audit_search, audit_view
 from zakrila.audit.views import record_history
+from zakrila.core.downloads import name_download
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
+from zakrila.core.paging import keyset_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
+from zakrila.core.text import query_text
+from zakrila.core.wording import by_sex
 from zakrila.people import exports
 from zakrila.people.forms import (
     ConsentForm,
@@ -51,10 +56,10 @@ from zakrila.people.forms import (
 )
 from zakrila.people.models import Consent, Household, Person
 from zakrila.people.queries import (
+    PEOPLE_PAGE_SIZE,
     age_band_range,
     duplicate_pairs,
     likely_duplicates,
-    people_page,
     search_people,
 )
 from zakrila.people.services import (
@@ -69,7 +74,6 @@ from zakrila.people.services import (
     person_create,
     person_merge,
     person_update,
-    person_viewed,
 )
 
 MIN_SEARCH_LENGTH = 2
@@ -106,26 +110,27 @@ def person_list(request: MemberRequest) -> HttpResponse:
         if data.get("status"):
             people = people.filter(identification_status=data["status"])
         filters = {key: str(value) for key, value in data.items() if value}
-    after = _keyset(request.GET.get("after_name"), request.GET.get("after_id"))
-    rows, next_key = people_page(people.select_related("unit"), after=after)
-    with transaction.atomic():
-        audit_record(
-            action=AuditAction.SEARCH,
-            actor=request.user,
-            organisation_id=organisation_id,
-            object_type="people.person",
-            details={"list": True, "filters": filters, "shown": len(rows)},
-        )
+    found = keyset_page(
+        people.select_related("unit"),
+        order=("last_name_latin", "id"),
+        after=request.GET.get("after"),
+        size=PEOPLE_PAGE_SIZE,
+    )
+    audit_search(
+        actor=request.user,
+        organisation_id=organisation_id,
+        object_type="people.person",
+        details={"list": True, "filters": filters, "shown": len(found.rows)},
+    )
     query = request.GET.copy()
-    query.pop("after_name", None)
-    query.pop("after_id", None)
+    query.pop("after", None)
     return render(
         request,
         "people/person_list.html",
         {
             "form": form,
-            "people": rows,
-            "next_key": next_key,
+            "people": found.rows,
+            "next_token": found.next_token,
             "query": query.urlencode(),
             "can_edit": has_capability(request.user, "person.edit", organisation_id),
             "can_merge": has_capability(request.user, "person.merge", organisation_id),
@@ -134,30 +139,22 @@ def person_list(request: MemberRequest) -> HttpResponse:
     )
 
 
-def _keyset(name: str | None, pk: str | None) -> tuple[str, int] | None:
-    if name is None or not pk or not pk.isdigit():
-        return None
-    return name, int(pk)
-
-
 @login_required
 def person_search(request: MemberRequest) -> HttpResponse:
     """The search box of the layout: results as you type (htmx), or a page without JavaScript."""
     organisation_id = _org(request)
     require(request.user, "person.view", organisation_id=organisation_id)
-    text = request.GET.get("q", "").strip()[:100]
+    text = query_text(request.GET.get("q"))
     results: list[Person] = []
     searched = len(text) >= MIN_SEARCH_LENGTH
     if searched:
         results = search_people(user=request.user, text=text)
-        with transaction.atomic():
-            audit_record(
-                action=AuditAction.SEARCH,
-                actor=request.user,
-                organisation_id=organisation_id,
-                object_type="people.person",
-                details={"text": text, "found": len(results)},
-            )
+        audit_search(
+            actor=request.user,
+            organisation_id=organisation_id,
+            object_type="people.person",
+            details={"text": text, "found": len(results)},
+        )
     context = {"text": text, "results": results, "searched": searched, "nav_active": "people"}
     if getattr(request, "htmx", False):
         return render(request, "people/_search_results.html", context)
@@ -176,8 +173,8 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This record was merged into the one shown here."))
         return redirect(person.merged_into)
     organisation_id = person.organisation_id
-    with transaction.atomic():
-        person_viewed(actor=request.user, person=person)
+    audit_view(actor=request.user, obj=person, person_id=person.pk)
+    withheld = withheld_fields(request.user, person)  # the same rule as the exports
     timeline = AuditEvent.objects.filter(
         organisation_id=organisation_id,
         person_id=person.pk,
@@ -188,7 +185,8 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
         "people/person_detail.html",
         {
             "person": person,
-            "show_confidential": can_see_confidential(request.user, person),
+            "show_confidential": not withheld,
+            "withheld_reason": next(iter(withheld.values()), ""),
             "aliases": person.aliases.all(),
             "households_as_child": households_visible_to(request.user).filter(child=person),
             "memberships": person.household_memberships.select_related(
@@ -246,8 +244,15 @@ def person_new(request: MemberRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
+                values = {"name": person.display_name}
                 messages.success(
-                    request, _("%(name)s is registered.") % {"name": person.display_name}
+                    request,
+                    by_sex(
+                        person.sex,
+                        male=pgettext("male", "%(name)s is registered.") % values,
+                        female=pgettext("female", "%(name)s is registered.") % values,
+                        other=_("%(name)s is registered.") % values,
+                    ),
                 )
                 return redirect(person)
     return render(
@@ -328,7 +333,9 @@ def person_history(request: MemberRequest, pk: int) -> HttpResponse:
         events=audit_events_for_record(
             organisation_id=person.organisation_id, person_id=person.pk, records=merged
         ),
-        viewed=lambda: person_viewed(actor=request.user, person=person, what="history"),
+        viewed=lambda: audit_view(
+            actor=request.user, obj=person, person_id=person.pk, what="history"
+        ),
         nav_active="people",
     )
 
@@ -340,27 +347,24 @@ def person_export(request: MemberRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404(_("There is no such record, or you may not see it."))
     person = _person_or_404(request, pk)
     require(request.user, "person.export", organisation_id=person.organisation_id)
-    data = exports.person_data(person)
-    with transaction.atomic():
-        audit_record(
-            action=AuditAction.EXPORT,
-            actor=request.user,
-            obj=person,
-            person_id=person.pk,
-            details={"format": fmt},
-        )
+    data = exports.person_data(person, viewer=request.user)
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=request.user,
+        obj=person,
+        person_id=person.pk,
+        details={"format": fmt},
+    )
     filename = f"zakrila-person-{person.pk}"
     if fmt == "json":
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
-        return response
+        return name_download(response, f"{filename}.json")
     pdf = exports.person_pdf(data, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    return response
+    return name_download(response, f"{filename}.pdf")
 
 
 @login_required
@@ -396,14 +400,12 @@ def duplicate_list(request: MemberRequest) -> HttpResponse:
     organisation_id = _org(request)
     require(request.user, "person.merge", organisation_id=organisation_id)
     pairs = duplicate_pairs(user=request.user, organisation_id=organisation_id)
-    with transaction.atomic():
-        audit_record(
-            action=AuditAction.SEARCH,
-            actor=request.user,
-            organisation_id=organisation_id,
-            object_type="people.person",
-            details={"duplicates": True, "pairs": len(pairs)},
-        )
+    audit_search(
+        actor=request.user,
+        organisation_id=organisation_id,
+        object_type="people.person",
+        details={"duplicates": True, "pairs": len(pairs)},
+    )
     return render(request, "people/duplicate_list.html", {"pairs": pairs, "nav_active": "people"})
 
 
@@ -432,9 +434,8 @@ def duplicate_compare(request: MemberRequest, first: int, second: int) -> HttpRe
         else:
             messages.success(request, _("The records are merged into one."))
             return redirect(kept)
-    with transaction.atomic():
-        person_viewed(actor=request.user, person=one, what="duplicate comparison")
-        person_viewed(actor=request.user, person=other, what="duplicate comparison")
+    for person in (one, other):
+        audit_view(actor=request.user, obj=person, person_id=person.pk, what="duplicate comparison")
     return render(
         request,
         "people/duplicate_compare.html",
@@ -489,23 +490,18 @@ def household_detail(request: MemberRequest, pk: int) -> HttpResponse:
         households_visible_to(request.user).select_related("child"), pk=pk
     )
     organisation_id = household.organisation_id
-    with transaction.atomic():
-        audit_record(
-            action=AuditAction.VIEW, actor=request.user, obj=household, person_id=household.child_id
-        )
+    audit_view(actor=request.user, obj=household, person_id=household.child_id)
     can_edit = has_capability(request.user, "person.edit", organisation_id)
-    text = request.GET.get("q", "").strip()[:100]
+    text = query_text(request.GET.get("q"))
     candidates: list[Person] = []
     if can_edit and len(text) >= MIN_SEARCH_LENGTH:
         candidates = search_people(user=request.user, text=text, limit=10)
-        with transaction.atomic():
-            audit_record(
-                action=AuditAction.SEARCH,
-                actor=request.user,
-                organisation_id=organisation_id,
-                object_type="people.person",
-                details={"text": text, "found": len(candidates), "household": household.pk},
-            )
+        audit_search(
+            actor=request.user,
+            organisation_id=organisation_id,
+            object_type="people.person",
+            details={"text": text, "found": len(candidates), "household": household.pk},
+        )
     form = HouseholdMemberForm(
         people=people_visible_to(request.user).filter(organisation_id=organisation_id)
     )
@@ -547,8 +543,15 @@ def household_member_new(request: MemberRequest, pk: int) -> HttpResponse:
             for message in error.messages:
                 messages.error(request, message)
         else:
+            values = {"name": data["person"]}
             messages.success(
-                request, _("%(name)s is added to the household.") % {"name": data["person"]}
+                request,
+                by_sex(
+                    data["person"].sex,
+                    male=pgettext("male", "%(name)s is added to the household.") % values,
+                    female=pgettext("female", "%(name)s is added to the household.") % values,
+                    other=_("%(name)s is added to the household.") % values,
+                ),
             )
     else:
         for errors in form.errors.values():

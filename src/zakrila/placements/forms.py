@@ -10,8 +10,6 @@ from zakrila.people.forms import DATE_WIDGET
 from zakrila.people.models import Sex
 from zakrila.placements.models import Destination, DiaryKind, LegalBasis
 
-DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y"]
-
 
 class AdmissionForm(forms.Form):
     """What every admission records, at any hour: the bed, the legal basis, the time; and the
@@ -21,9 +19,7 @@ class AdmissionForm(forms.Form):
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.choices)
     order_number = forms.CharField(label=_("Order number"), max_length=60, required=False)
     order_date = forms.DateField(label=_("Order date"), required=False, widget=DATE_WIDGET)
-    admitted_at = forms.DateTimeField(
-        label=_("Admitted at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
-    )
+    admitted_at = forms.DateTimeField(label=_("Admitted at"), widget=DATETIME_WIDGET)
     planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DATE_WIDGET)
     override_reason = forms.CharField(
         label=_("Reason for admitting over capacity (director only)"),
@@ -142,9 +138,7 @@ class NewChildAdmitForm(AdmissionForm):
 
 
 class DischargeForm(forms.Form):
-    discharged_at = forms.DateTimeField(
-        label=_("Discharged at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
-    )
+    discharged_at = forms.DateTimeField(label=_("Discharged at"), widget=DATETIME_WIDGET)
     destination = forms.ChoiceField(
         label=_("Where the child goes"), choices=Destination.choices, widget=forms.RadioSelect
     )

@@ -8,6 +8,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zakrila.accounts.policy import (
+    WITHHELD_REASONS,
+    case_withheld_reason,
+    placements_visible_to,
+    withheld_marker,
+)
 from zakrila.cases.models import TaskKind
 from zakrila.cases.reminders import register_rule, task_for_rule
 from zakrila.people.exports import register_section
@@ -28,23 +34,36 @@ def current_placements(person: Person) -> list[str]:
 
 
 @register_section
-def placements_section(person: Person) -> tuple[str, list[dict[str, Any]]]:
-    rows = [
-        {
-            "unit": p.unit.name,
-            "legal_basis": p.get_legal_basis_display(),
-            "admitted_at": p.admitted_at.isoformat(),
-            "discharged_at": p.discharged_at.isoformat() if p.discharged_at else None,
-            "destination": p.get_destination_display(),
-            "diary": [
-                {"when": e.written_at.isoformat(), "kind": e.get_kind_display(), "text": e.text}
-                for e in p.diary.all()
-            ],
-        }
-        for p in Placement.objects.filter(person=person)
-        .select_related("unit")
+def placements_section(person: Person, *, viewer: Any) -> tuple[str, list[dict[str, Any]]]:
+    """The person's stays; a stay of a case the exporting user may not see is withheld."""
+    rows: list[dict[str, Any]] = []
+    placements = (
+        Placement.objects.filter(person=person)
+        .select_related("unit", "case")
         .prefetch_related("diary")
-    ]
+        .order_by("admitted_at", "id")
+    )
+    visible = set(placements_visible_to(viewer).filter(person=person).values_list("pk", flat=True))
+    for p in placements:
+        reason = None
+        if p.pk not in visible:
+            reason = case_withheld_reason(viewer, p.case) or str(WITHHELD_REASONS["case.unit"])
+        if reason:
+            rows.append(withheld_marker(reason))
+            continue
+        rows.append(
+            {
+                "unit": p.unit.name,
+                "legal_basis": p.get_legal_basis_display(),
+                "admitted_at": p.admitted_at.isoformat(),
+                "discharged_at": p.discharged_at.isoformat() if p.discharged_at else None,
+                "destination": p.get_destination_display(),
+                "diary": [
+                    {"when": e.written_at.isoformat(), "kind": e.get_kind_display(), "text": e.text}
+                    for e in p.diary.all()
+                ],
+            }
+        )
     return "placements", rows
 
 

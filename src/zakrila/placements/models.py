@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from zakrila.core.models import TenantModel
 from zakrila.placements.constraints import PostgresExclusionConstraint, StayRange
@@ -53,8 +54,10 @@ class Bed(TenantModel):
             ).exclude(pk=self.pk)
             if others.count() >= self.unit.capacity:
                 raise ValidationError(
-                    _(
-                        "The unit has %(capacity)s places and as many beds already: mark this one as an extra bed."
+                    ngettext(
+                        "The unit has %(capacity)s place and as many beds already: mark this one as an extra bed.",
+                        "The unit has %(capacity)s places and as many beds already: mark this one as an extra bed.",
+                        self.unit.capacity,
                     )
                     % {"capacity": self.unit.capacity}
                 )

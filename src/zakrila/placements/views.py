@@ -24,6 +24,7 @@ from zakrila.accounts.policy import (
 )
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, audit_view
+from zakrila.core.downloads import name_download
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.models import Submission
@@ -437,5 +438,4 @@ def figures_xlsx(request: MemberRequest, pk: int) -> HttpResponse:
         figures_workbook(unit, year, occupancy_for_year(unit, year)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="placements-{unit.pk}-{year}.xlsx"'
-    return response
+    return name_download(response, f"placements-{unit.pk}-{year}.xlsx")

@@ -139,6 +139,41 @@ ACTIVITIES: tuple[ProcessingActivity, ...] = (
         recipients=(_("whoever the holder shows the certificate or its code to"),),
         retention_key="training_certificate",
     ),
+    ProcessingActivity(
+        key="donors",
+        purpose=_(
+            "Donations: receiving money and things, the donation certificate for the donor's tax relief, thanking donors who agreed to it"
+        ),
+        legal_basis=_(
+            "Art. 6(1)(c) GDPR (accounting and tax law: the donation documents); Art. 6(1)(a) for the contact details kept with the donor's agreement"
+        ),
+        data_subjects=(_("donors: individuals and representatives of companies"),),
+        data_categories=(
+            _("name, UIC, donations"),
+            _("address, email, phone, only with the donor's agreement"),
+        ),
+        special_categories=(),
+        recipients=(_("the National Revenue Agency, on request"),),
+        retention_key="donor",
+    ),
+    ProcessingActivity(
+        key="volunteers",
+        purpose=_(
+            "Volunteering: needs, assignments and hours; the criminal-record check before any work with children"
+        ),
+        legal_basis=_(
+            "Art. 6(1)(a) GDPR (the volunteer's consent); Art. 10 GDPR with the Child Protection Act for the criminal-record certificate"
+        ),
+        data_subjects=(_("volunteers"),),
+        data_categories=(
+            _("name, email, phone, what they can do"),
+            _("criminal-record certificate: number and date"),
+            _("assignments and hours"),
+        ),
+        special_categories=(),
+        recipients=(_("none"),),
+        retention_key="volunteer",
+    ),
 )
 
 

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.core.plausible import EARLIEST_RECORD, DateChecks
 
 
 class ReferralSource(models.TextChoices):
@@ -101,18 +103,38 @@ class Referral(TenantModel):
     def get_absolute_url(self) -> str:
         return reverse("cases:referral", args=[self.pk])
 
+    def clean(self) -> None:
+        """A referral arrives after its document was written, and not in the future."""
+        super().clean()
+        dates = DateChecks()
+        received, document = gettext("The date received"), gettext("The document date")
+        dates.not_in_future("received_on", self.received_on, received)
+        dates.not_before("received_on", self.received_on, EARLIEST_RECORD, received)
+        dates.not_in_future("document_date", self.document_date, document)
+        dates.not_before("document_date", self.document_date, EARLIEST_RECORD, document)
+        dates.in_order(
+            self.document_date,
+            self.received_on,
+            "received_on",
+            gettext("The referral is received before its document was dated: check both dates."),
+        )
+        dates.raise_any()
+
 
 class CaseStatus(models.TextChoices):
     REFERRED = "referred", _("referred")
     ASSESSMENT = "assessment", _("assessment")
+    # The assessment is approved; support starts when the plan is approved.
+    ASSESSED = "assessed", _("assessment done")
     SUPPORT = "support", _("support")
     CLOSED = "closed", _("closed")
 
 
 # The moves a case may make. A closed case may be reopened into assessment; every move is kept.
 CASE_TRANSITIONS: dict[str, frozenset[str]] = {
-    CaseStatus.REFERRED: frozenset({CaseStatus.ASSESSMENT, CaseStatus.CLOSED}),
-    CaseStatus.ASSESSMENT: frozenset({CaseStatus.SUPPORT, CaseStatus.CLOSED}),
+    CaseStatus.REFERRED: frozenset({CaseStatus.ASSESSMENT, CaseStatus.ASSESSED, CaseStatus.CLOSED}),
+    CaseStatus.ASSESSMENT: frozenset({CaseStatus.ASSESSED, CaseStatus.SUPPORT, CaseStatus.CLOSED}),
+    CaseStatus.ASSESSED: frozenset({CaseStatus.SUPPORT, CaseStatus.ASSESSMENT, CaseStatus.CLOSED}),
     CaseStatus.SUPPORT: frozenset({CaseStatus.ASSESSMENT, CaseStatus.CLOSED}),
     CaseStatus.CLOSED: frozenset({CaseStatus.ASSESSMENT}),
 }
@@ -231,6 +253,21 @@ class Case(TenantModel):
     def get_absolute_url(self) -> str:
         return reverse("cases:case", args=[self.pk])
 
+    def clean(self) -> None:
+        """A case is opened and closed on days that have come, the closure after the opening."""
+        super().clean()
+        dates = DateChecks()
+        dates.not_in_future("opened_on", self.opened_on, gettext("The opening date"))
+        dates.not_before("opened_on", self.opened_on, EARLIEST_RECORD, gettext("The opening date"))
+        dates.not_in_future("closed_on", self.closed_on, gettext("The closing date"))
+        dates.in_order(
+            self.opened_on,
+            self.closed_on,
+            "closed_on",
+            gettext("The case is closed before it was opened."),
+        )
+        dates.raise_any()
+
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
@@ -325,6 +362,19 @@ class Contact(TenantModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%d.%m.%Y}"
 
+    def clean(self) -> None:
+        """Contacts are recorded after they happen, and last some time."""
+        super().clean()
+        dates = DateChecks()
+        when = gettext("The date of the contact")
+        dates.not_in_future("occurred_at", self.occurred_at, when)
+        dates.not_before("occurred_at", self.occurred_at, EARLIEST_RECORD, when)
+        if self.duration_minutes is not None and self.duration_minutes < 1:
+            dates.refuse(
+                "duration_minutes", gettext("A contact lasts at least one minute: enter how long.")
+            )
+        dates.raise_any()
+
 
 class ClosureOutcome(models.TextChoices):
     STAYS_IN_FAMILY = "stays_in_family", _("the child stays in the family")
@@ -406,6 +456,12 @@ class FollowUp(TenantModel):
     def __str__(self) -> str:
         return f"{self.case}: +{self.months}"
 
+    def clean(self) -> None:
+        super().clean()
+        dates = DateChecks()
+        dates.not_in_future("done_on", self.done_on, gettext("The date of the follow-up"))
+        dates.raise_any()
+
 
 class TaskKind(models.TextChoices):
     ASSESSMENT_DUE = "assessment_due", _("assessment due")
@@ -413,6 +469,34 @@ class TaskKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("follow-up")
     APPROVAL = "approval", _("approval waiting")
     MANUAL = "manual", _("task")
+
+
+def rule_task_title(rule_key: str, case_number: str | None) -> str | None:
+    """The title of a task made by one of the case rules (``reminders.py``, closure), from its
+    rule key ("follow_up:<case>:<months>", "review:<plan>", ...), or None for any other task."""
+    if not rule_key or case_number is None:
+        return None
+    rule, _sep, rest = rule_key.partition(":")
+    values: dict[str, object] = {"number": case_number}
+    if rule == "assessment":
+        return gettext("Complete the assessment of %(number)s") % values
+    if rule == "review":
+        return gettext("Review the plan of %(number)s with the family") % values
+    if rule == "closure":
+        return gettext("Approve the closure of %(number)s") % values
+    if rule == "follow_up":
+        months = rest.rpartition(":")[2]
+        if months.isdigit():
+            return follow_up_title(case_number, int(months))
+    return None
+
+
+def follow_up_title(case_number: str, months: int) -> str:
+    return ngettext(
+        "Follow-up of %(number)s, %(months)s month after closure",
+        "Follow-up of %(number)s, %(months)s months after closure",
+        months,
+    ) % {"number": case_number, "months": months}
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
@@ -468,6 +552,15 @@ class Task(TenantModel):
 
     def get_absolute_url(self) -> str:
         return self.case.get_absolute_url() if self.case else reverse("cases:my_work")
+
+    @property
+    def display_title(self) -> str:
+        """What the task asks, in the reader's language. A task made by a rule is named from its
+        rule and case when it is shown (the stored ``title`` is in the language of the moment it
+        was made, often the night job's); a task written by a person is shown as written."""
+        if not self.rule_key or self.case is None:
+            return self.title
+        return rule_task_title(self.rule_key, self.case.number) or self.title
 
     def is_overdue(self, today: object = None) -> bool:
         day = today or timezone.localdate()

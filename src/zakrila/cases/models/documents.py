@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.core.text import clean_bidi_fields
 
 
 class PrivateStorage(FileSystemStorage):
@@ -85,3 +86,7 @@ class CaseDocument(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        clean_bidi_fields(self, ("title", "original_name"))
+        super().clean()

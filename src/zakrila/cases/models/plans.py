@@ -10,9 +10,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.core.plausible import EARLIEST_RECORD, DateChecks
 
 
 class PlanStatus(models.TextChoices):
@@ -65,6 +67,13 @@ class SupportPlan(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:plan", args=[self.pk])
+
+    def clean(self) -> None:
+        """A plan may start in the days to come; one starting decades ago is a typing slip."""
+        super().clean()
+        dates = DateChecks()
+        dates.not_before("starts_on", self.starts_on, EARLIEST_RECORD, gettext("The start date"))
+        dates.raise_any()
 
 
 class PlanGoal(TenantModel):
@@ -135,6 +144,16 @@ class Review(TenantModel):
     def __str__(self) -> str:
         return f"{self.case} — {self.held_on:%d.%m.%Y}"
 
+    def clean(self) -> None:
+        """A review is recorded once it was held."""
+        super().clean()
+        dates = DateChecks()
+        dates.not_in_future("held_on", self.held_on, gettext("The date of the review"))
+        dates.not_before(
+            "held_on", self.held_on, EARLIEST_RECORD, gettext("The date of the review")
+        )
+        dates.raise_any()
+
 
 class GoalProgress(TenantModel):
     review = models.ForeignKey(
@@ -184,6 +203,14 @@ class ServiceContract(TenantModel):
     def __str__(self) -> str:
         return f"№ {self.number}"
 
+    def clean(self) -> None:
+        """A contract is recorded once signed; it may start later."""
+        super().clean()
+        dates = DateChecks()
+        dates.not_in_future("signed_on", self.signed_on, gettext("The signing date"))
+        dates.not_before("signed_on", self.signed_on, EARLIEST_RECORD, gettext("The signing date"))
+        dates.raise_any()
+
 
 class ContractAnnex(TenantModel):
     contract = models.ForeignKey(
@@ -203,3 +230,10 @@ class ContractAnnex(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.contract} / {self.number}"
+
+    def clean(self) -> None:
+        super().clean()
+        dates = DateChecks()
+        dates.not_in_future("signed_on", self.signed_on, gettext("The signing date"))
+        dates.not_before("signed_on", self.signed_on, EARLIEST_RECORD, gettext("The signing date"))
+        dates.raise_any()

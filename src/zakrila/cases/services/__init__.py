@@ -8,6 +8,7 @@ from zakrila.cases.services.assessments import (
 )
 from zakrila.cases.services.casework import (
     add_months,
+    case_follow_work,
     case_move,
     case_open,
     case_update,
@@ -43,6 +44,7 @@ __all__ = [
     "assessment_printed",
     "assessment_save",
     "assessment_start",
+    "case_follow_work",
     "case_move",
     "case_open",
     "case_update",

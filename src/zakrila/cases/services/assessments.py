@@ -14,7 +14,14 @@ from zakrila.accounts.models import User
 from zakrila.accounts.policy import require
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
-from zakrila.cases.models import Assessment, AssessmentStatus, AssessmentTemplate, Case
+from zakrila.cases.models import (
+    Assessment,
+    AssessmentStatus,
+    AssessmentTemplate,
+    Case,
+    CaseStatus,
+)
+from zakrila.cases.services.casework import case_follow_work
 from zakrila.core.concurrency import lock_for_edit
 
 
@@ -108,6 +115,16 @@ def assessment_approve(*, actor: User, assessment: Assessment) -> Assessment:
     audit_record(
         action=AuditAction.UPDATE, actor=actor, obj=current, person_id=current.case.person_id,
         changes={"status": {"old": "completed", "new": "approved"}}, details={"version": current.version},
+    )  # fmt: skip
+    # The case follows the work: its assessment is done, or, with a plan approved already,
+    # support starts (a case already in support stays).
+    from zakrila.cases.models import PlanStatus, SupportPlan
+
+    planned = SupportPlan.objects.filter(case_id=current.case_id, status=PlanStatus.APPROVED)
+    case_follow_work(
+        actor=actor, case_id=current.case_id,
+        to_status=CaseStatus.SUPPORT if planned.exists() else CaseStatus.ASSESSED,
+        reason=_("The assessment is approved."),
     )  # fmt: skip
     return current
 

@@ -31,6 +31,7 @@ from zakrila.cases.models import (
     Task,
     TaskKind,
 )
+from zakrila.cases.models.casework import follow_up_title
 from zakrila.core.concurrency import lock_for_edit
 from zakrila.organisations.models import Unit
 from zakrila.people.models import Household, Person
@@ -241,6 +242,34 @@ def case_move(
     )
 
 
+def case_follow_work(*, actor: User, case_id: int, to_status: str, reason: str) -> bool:
+    """Move the case to the stage its work has reached (an approved assessment: assessment
+    done; an approved plan: support), when that is a move forward the case may make now.
+    Returns whether it moved; a case that cannot move yet stays where it is (the case page
+    offers the move). Runs inside the caller's transaction."""
+    from zakrila.cases.models import Assessment, AssessmentStatus
+
+    order: list[str] = [
+        CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.ASSESSED, CaseStatus.SUPPORT,
+    ]  # fmt: skip
+    current = Case.objects.only("status", "version", "referral_id").get(pk=case_id)
+    if current.status not in order or order.index(current.status) >= order.index(to_status):
+        return False
+    assessed = Assessment.objects.filter(case_id=case_id, status=AssessmentStatus.APPROVED)
+    if to_status == CaseStatus.SUPPORT and current.referral_id and not assessed.exists():
+        return False  # support waits for the approved assessment (see ``_move``)
+    # A referred case reaches support through "assessment done", as every case does.
+    steps = [to_status]
+    if to_status not in CASE_TRANSITIONS[current.status]:
+        steps = [CaseStatus.ASSESSED, to_status]
+    for step in steps:
+        current = _move(
+            actor=actor, case=current, to_status=step, reason=reason,
+            expected_version=current.version,
+        )  # fmt: skip
+    return True
+
+
 def _move(*, actor: User, case: Case, to_status: str, reason: str, expected_version: int) -> Case:
     current: Case = lock_for_edit(Case, case.pk, expected_version=expected_version)
     if to_status not in CASE_TRANSITIONS[current.status]:
@@ -437,7 +466,10 @@ def closure_approve(*, actor: User, closure: Closure) -> Closure:
     closure.approved_by = actor
     closure.approved_at = timezone.now()
     closure.save(update_fields=["approved_by", "approved_at", "updated_at"])
-    Task.objects.open().filter(case=case, kind=TaskKind.APPROVAL).update(done_at=timezone.now())
+    # A closed case has no approval, assessment or review still to come.
+    Task.objects.open().filter(
+        case=case, kind__in=[TaskKind.APPROVAL, TaskKind.ASSESSMENT_DUE, TaskKind.REVIEW_DUE]
+    ).update(done_at=timezone.now())
     closed_on = case.closed_on or timezone.localdate()
     for months in FOLLOW_UP_MONTHS:
         due = add_months(closed_on, months)
@@ -450,7 +482,7 @@ def closure_approve(*, actor: User, closure: Closure) -> Closure:
         )
         Task.objects.create(
             organisation_id=case.organisation_id, kind=TaskKind.FOLLOW_UP, case=case, assignee=case.key_worker,
-            title=_("Follow-up of %(number)s, %(months)s months after closure") % {"number": case.number, "months": months},
+            title=follow_up_title(case.number, months),
             due_on=due, rule_key=f"follow_up:{case.pk}:{months}", created_by=actor,
         )  # fmt: skip
     audit_record(
@@ -546,7 +578,22 @@ def task_create(
 
 @transaction.atomic
 def task_complete(*, actor: User, task: Task) -> Task:
+    """Mark a task done. The task of approving a closure is done by deciding on the closure:
+    ticking it while the closure still waits is refused, or the closure would be forgotten."""
     task = Task.objects.select_for_update().get(pk=task.pk)
+    if (
+        task.done_at is None
+        and task.kind == TaskKind.APPROVAL
+        and task.case_id is not None
+        and Closure.objects.filter(case_id=task.case_id, approved_at__isnull=True).exists()
+    ):
+        raise ValidationError(
+            _(
+                "The closure still waits for a decision: open it and approve it or send it back; "
+                "the task is then done by itself."
+            ),
+            code="closure_waiting",
+        )
     if task.done_at is None:
         task.done_at = timezone.now()
         task.updated_by = actor

@@ -10,13 +10,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
 from zakrila.cases.models import Case, CaseDocument
+from zakrila.core.text import without_bidi_controls
+from zakrila.core.wording import file_size_text
 
 # What may be uploaded, by the type read from the file's content, with the names it may carry.
 ALLOWED = {
@@ -50,7 +51,7 @@ def document_check(upload: UploadedFile) -> str:
     if upload.size > limit:
         raise ValidationError(
             {"file": _("The file is %(size)s; at most %(limit)s are accepted. Scan with a lower resolution or split it.")
-             % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}},
+             % {"size": file_size_text(upload.size), "limit": file_size_text(limit)}},
             code="too_large",
         )  # fmt: skip
     # Office files are ZIP archives: the whole file is read to tell a .docx from a .xlsx.
@@ -85,6 +86,8 @@ def document_upload(
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
         raise ValidationError(_("The case is closed: reopen it to record new work."), code="closed")
+    # "Иван\u202egpj.exe" would be shown as "Иванexe.jpg": judge and keep the name as it is.
+    upload.name = without_bidi_controls(upload.name or "")
     content_type = document_check(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():

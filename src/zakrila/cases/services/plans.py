@@ -16,6 +16,7 @@ from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, changes_between, snapshot
 from zakrila.cases.models import (
     Case,
+    CaseStatus,
     ContractAnnex,
     GoalProgress,
     PlanActivity,
@@ -27,7 +28,7 @@ from zakrila.cases.models import (
     Task,
     TaskKind,
 )
-from zakrila.cases.services.casework import add_months
+from zakrila.cases.services.casework import add_months, case_follow_work
 from zakrila.core.concurrency import lock_for_edit
 
 PLAN_FIELDS = ["parent_view", "parent_goals", "starts_on", "review_on"]
@@ -214,6 +215,11 @@ def plan_approve(*, actor: User, plan: SupportPlan) -> SupportPlan:
     audit_record(
         action=AuditAction.UPDATE, actor=actor, obj=current, person_id=case.person_id,
         changes={"status": {"old": "draft", "new": "approved"}}, details={"superseded": superseded},
+    )  # fmt: skip
+    # The case follows the work: support starts with the approved plan (a case referred without
+    # an approved assessment stays, and its page says what is missing).
+    case_follow_work(
+        actor=actor, case_id=case.pk, to_status=CaseStatus.SUPPORT, reason=_("The plan is approved."),
     )  # fmt: skip
     return current
 

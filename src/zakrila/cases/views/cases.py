@@ -33,6 +33,7 @@ from zakrila.cases.forms import (
 )
 from zakrila.cases.models import (
     Case,
+    CaseStatus,
     PlanStatus,
     ServiceContract,
 )
@@ -236,13 +237,17 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "assessments": records.assessments,
             "plans": records.plans,
             "has_draft_plan": any(plan.status == PlanStatus.DRAFT for plan in records.plans),
+            # A plan in force while the case has not reached support: the move in one click.
+            "offer_support": can_manage
+            and case.status in (CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.ASSESSED)
+            and any(plan.status == PlanStatus.APPROVED for plan in records.plans),
             "reviews": records.reviews,
             "contracts": ServiceContract.objects.filter(case=case).prefetch_related("annexes"),
             "documents": records.documents,
             "can_assess": has_capability(request.user, "case.assess", organisation_id)
             and case.is_open,
             "follow_ups": case.follow_ups.all(),
-            "tasks": case.tasks.open().select_related("assignee"),
+            "tasks": case.tasks.open().select_related("assignee", "case"),
             "can_approve": has_capability(request.user, "case.approve", organisation_id),
             "nav_active": "cases",
         },

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from zakrila.accounts.policy import (
     has_capability,
@@ -25,6 +26,7 @@ from zakrila.cases.forms import (
     ServiceContractForm,
 )
 from zakrila.cases.models import (
+    PlanGoal,
     PlanStatus,
 )
 from zakrila.cases.queries import (
@@ -113,6 +115,28 @@ def plan_detail(request: MemberRequest, pk: int) -> HttpResponse:
     )
 
 
+def _goal_part(
+    request: MemberRequest,
+    goal: PlanGoal,
+    *,
+    activity_form: ActivityForm | None = None,
+    errors: list[str] | None = None,
+) -> HttpResponse:
+    """One goal of a draft plan, redrawn in place (htmx): the rest of the page keeps what was
+    typed in it."""
+    return render(
+        request,
+        "cases/_plan_goal.html",
+        {
+            "goal": goal,
+            "plan": goal.plan,
+            "can_edit": True,
+            "activity_form": activity_form or ActivityForm(),
+            "goal_errors": errors or [],
+        },
+    )
+
+
 @login_required
 @require_POST
 def plan_goal_add(request: MemberRequest, pk: int) -> HttpResponse:
@@ -121,18 +145,39 @@ def plan_goal_add(request: MemberRequest, pk: int) -> HttpResponse:
     form = GoalForm(request.POST)
     if form.is_valid():
         try:
-            submit_once(
+            goal = submit_once(
                 request,
                 lambda: goal_add(actor=request.user, plan=plan, text=form.cleaned_data["text"]),
                 then=plan.get_absolute_url(),
             )
         except AlreadySubmitted as done:
+            if request.htmx:
+                return HttpResponseClientRedirect(done.url or plan.get_absolute_url())
             return already_sent(request, done)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-    else:
-        messages.error(request, _("Write the goal."))
+            apply_errors(form, error)
+        else:
+            if request.htmx:
+                # The new goal at the end of the list, and a fresh, empty form to add the next.
+                return render(
+                    request,
+                    "cases/_plan_goal_added.html",
+                    {
+                        "goal": goal,
+                        "plan": plan,
+                        "can_edit": True,
+                        "activity_form": ActivityForm(),
+                        "goal_form": GoalForm(),
+                    },
+                )
+            return redirect(plan)
+    if request.htmx:
+        # The form again, with what was typed and what to fix, in place of the one sent.
+        response = render(request, "cases/_plan_goal_add.html", {"plan": plan, "goal_form": form})
+        return reswap(retarget(response, "#plan-goal-add"), "outerHTML")
+    problems = [str(problem) for errors in form.errors.values() for problem in errors]
+    for problem in problems or [_("Write the goal.")]:
+        messages.error(request, problem)
     return redirect(plan)
 
 
@@ -144,8 +189,13 @@ def plan_goal_remove(request: MemberRequest, pk: int) -> HttpResponse:
     try:
         goal_remove(actor=request.user, goal=goal)
     except ValidationError as error:
+        if request.htmx:
+            return _goal_part(request, goal, errors=error.messages)
         for message in error.messages:
             messages.error(request, message)
+    else:
+        if request.htmx:
+            return HttpResponse("")  # the goal's box is taken off the page
     return redirect(goal.plan)
 
 
@@ -163,11 +213,21 @@ def plan_activity_add(request: MemberRequest, pk: int) -> HttpResponse:
                 then=goal.plan.get_absolute_url(),
             )
         except AlreadySubmitted as done:
+            if request.htmx:
+                return HttpResponseClientRedirect(done.url or goal.plan.get_absolute_url())
             return already_sent(request, done)
         except ValidationError as error:
+            if request.htmx:
+                apply_errors(form, error)
+                return _goal_part(request, goal, activity_form=form)
             for message in error.messages:
                 messages.error(request, message)
+        else:
+            if request.htmx:
+                return _goal_part(request, goal)
     else:
+        if request.htmx:
+            return _goal_part(request, goal, activity_form=form)
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for problem in errors:

@@ -24,6 +24,7 @@ from zakrila.cases.forms import (
     TaskForm,
 )
 from zakrila.cases.queries import (
+    approvals_waiting,
     case_for,
     follow_up_for,
     my_open_tasks,
@@ -41,6 +42,7 @@ from zakrila.cases.services import (
 )
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
+from zakrila.core.paging import keyset_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 
 PAGE_SIZE = 50
@@ -152,8 +154,13 @@ def task_new(request: MemberRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_done(request: MemberRequest, pk: int) -> HttpResponse:
     task = task_for(user=request.user, pk=pk)
-    task_complete(actor=request.user, task=task)
-    messages.success(request, _("Marked as done."))
+    try:
+        task_complete(actor=request.user, task=task)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Marked as done."))
     next_url = request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
@@ -162,12 +169,16 @@ def task_done(request: MemberRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_work(request: MemberRequest) -> HttpResponse:
-    """My open tasks, overdue first; the director also sees overdue work per worker."""
+    """What waits for me: decisions waiting for the director, then my open tasks, overdue
+    first, fifty at a time; the director also sees overdue work per worker."""
     organisation_id = request.membership.organisation_id
     today = timezone.localdate()
-    tasks = list(my_open_tasks(user=request.user, organisation_id=organisation_id))
-    overdue = [task for task in tasks if task.due_on < today]
-    upcoming = [task for task in tasks if task.due_on >= today]
+    tasks = my_open_tasks(user=request.user, organisation_id=organisation_id)
+    page = keyset_page(
+        tasks, order=("due_on", "id"), after=request.GET.get("after"), size=PAGE_SIZE
+    )
+    overdue = [task for task in page.rows if task.due_on < today]
+    upcoming = [task for task in page.rows if task.due_on >= today]
     per_worker = None
     if has_capability(request.user, "case.approve", organisation_id):
         per_worker = overdue_per_worker(organisation_id=organisation_id, today=today)
@@ -175,8 +186,13 @@ def my_work(request: MemberRequest) -> HttpResponse:
         request,
         "cases/my_work.html",
         {
+            "approvals": approvals_waiting(user=request.user, organisation_id=organisation_id),
             "overdue": overdue,
             "upcoming": upcoming,
+            "overdue_count": tasks.filter(due_on__lt=today).count(),
+            "upcoming_count": tasks.filter(due_on__gte=today).count(),
+            "page": page,
+            "first_page": not request.GET.get("after") or page.started_after is None,
             "per_worker": per_worker,
             "today": today,
             "nav_active": "my_work",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 
 from zakrila.core.submissions import FIELD, new_key
+from zakrila.core.wording import age_text, file_size_text, person_age
 
 register = template.Library()
 
@@ -31,3 +35,44 @@ def offline_config(context: template.Context, anonymous: bool = False) -> str:
     if anonymous:
         settings["owner"] = ""
     return json_script(settings, "zakrila-offline")
+
+
+@register.filter
+def age(person: Any) -> str:
+    """``{{ person|age }}``: "3 месеца" for a baby, "12 години" otherwise, "около 12 години" for
+    an estimated birth date; empty without one. Takes a person, a row of values or a date."""
+    if isinstance(person, dt.date):
+        return age_text(person)
+    return person_age(person)
+
+
+@register.filter
+def filesize(size: int | None) -> str:
+    """``{{ document.size|filesize }}``: "512 байта", "12,3 КБ", "4,1 МБ" (Cyrillic units)."""
+    return file_size_text(size)
+
+
+@register.simple_tag(takes_context=True)
+def home_panel(context: template.Context, panel: Any) -> str:
+    """One panel of the home page (``zakrila.core.home``): its template, with its own context
+    on top of the page's."""
+    assert context.template is not None  # noqa: S101  (always set while a template renders)
+    panel_template = context.template.engine.get_template(panel.template)
+    with context.push(**panel.context):
+        return panel_template.render(context)
+
+
+@register.filter
+def may_open(record: Any, user: Any) -> bool:
+    """``{% if case.person|may_open:request.user %}<a …>{% endif %}``: link a person or a
+    household only when its page would open for this user (the access policy decides)."""
+    from zakrila.accounts.policy import household_openable, person_openable
+
+    if record is None:
+        return False
+    label = record._meta.label_lower
+    if label == "people.person":
+        return person_openable(user, record)
+    if label == "people.household":
+        return household_openable(user, record)
+    raise ValueError(f"may_open does not know {label}")

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.core.text import clean_bidi_fields
 
 
 class Cohort(TenantModel):
@@ -143,6 +144,10 @@ class Trainee(TenantModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        clean_bidi_fields(self, ("full_name",))
+        super().clean()
 
     def get_absolute_url(self) -> str:
         return reverse("training:trainee", args=[self.pk])

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zakrila.accounts.policy import has_capability, require
 from zakrila.audit.services import audit_view
+from zakrila.core.downloads import name_download
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
@@ -153,8 +154,7 @@ def certificate_badge(request: MemberRequest, pk: int) -> HttpResponse:
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2), content_type="application/ld+json"
     )
-    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.json"'
-    return response
+    return name_download(response, f"{certificate.number}.json")
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zakrila.accounts.policy import cohorts_visible_to, require
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
+from zakrila.core.downloads import name_download
 from zakrila.core.http import MemberRequest
 from zakrila.training.excel import figures_workbook
 from zakrila.training.figures import TrainingFigures, training_figures
@@ -87,5 +88,4 @@ def figures_xlsx(request: MemberRequest) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     suffix = data.year or "all"
-    response["Content-Disposition"] = f'attachment; filename="training-figures-{suffix}.xlsx"'
-    return response
+    return name_download(response, f"training-figures-{suffix}.xlsx")

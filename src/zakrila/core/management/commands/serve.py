@@ -31,8 +31,14 @@ class Command(BaseCommand):
         if options["migrate"]:
             call_command("migrate", interactive=False, verbosity=1)
         # The database checks too: a PostgreSQL whose locale hides Cyrillic from trigram search
-        # is refused here, at start, with the fix in the message.
-        self.check(databases=[DEFAULT_DB_ALIAS])
+        # is refused here, at start, with the fix in the message. In production the deployment
+        # checks as well: any error among them (demo users in the database, ...) stops the
+        # start; their warnings are printed and the server starts.
+        self.check(
+            databases=[DEFAULT_DB_ALIAS],
+            include_deployment_checks=settings.PRODUCTION,
+            display_num_errors=True,
+        )
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
         run_server(bind=options["bind"], workers=options["workers"], threads=options["threads"])

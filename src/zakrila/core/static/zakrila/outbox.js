@@ -37,9 +37,21 @@
 
   function clock(date) { return pad(date.getHours()) + ":" + pad(date.getMinutes()); }
 
-  // дд.мм.гггг чч:мм, as the forms take it.
+  // дд.мм.гггг чч:мм, as people read it.
   function dateTime(date) {
     return pad(date.getDate()) + "." + pad(date.getMonth() + 1) + "." + date.getFullYear() + " " + clock(date);
+  }
+
+  // гггг-мм-ддTчч:мм in local time: the value of a date-and-time picker (datetime-local).
+  function pickerDateTime(date) {
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + "T" + clock(date);
+  }
+
+  // A picker's ISO value (2026-11-27, 2026-11-27T14:30) written as people read it.
+  function readableDate(value) {
+    var found = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?/.exec(value);
+    if (!found) return value;
+    return found[3] + "." + found[2] + "." + found[1] + (found[4] ? " " + found[4] : "");
   }
 
   function newKey() {
@@ -266,6 +278,8 @@
         text = Array.prototype.filter.call(element.options, function (option) {
           return option.selected && option.value !== "";
         }).map(function (option) { return option.textContent.trim(); }).join(", ");
+      } else if (element.type === "date" || element.type === "datetime-local") {
+        text = readableDate(element.value.trim());
       } else {
         text = element.value.trim();
       }
@@ -324,7 +338,7 @@
   // A kept copy of a page repeats the one-time key and the time it was kept: fresh ones.
   function freshen(form) {
     if (form.elements.submission_key) form.elements.submission_key.value = newKey();
-    each("[data-offline-now]", function (input) { input.value = dateTime(new Date()); }, form);
+    each("[data-offline-now]", function (input) { input.value = pickerDateTime(new Date()); }, form);
   }
 
   function busy(form, on) {

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0006_case_list_indexes"),
         ("organisations", "0003_unit_max_stay_days"),
-        ("programmes", "0002_prevention_records"),
+        ("programmes", "0003_groups_line_outreach"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,70 @@
+"""The giving figures as an Excel workbook: one sheet per table, months across."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from zakrila.giving.figures import MONTHS, GivingFigures, kind_labels
+
+
+def _header(sheet: Worksheet, title: str, first: str) -> None:
+    sheet.append([title])
+    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=13)
+    sheet.append([first, *[str(m) for m in MONTHS], _("Total")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 36
+
+
+def _months(sheet: Worksheet, label: str, row: dict[int, Decimal]) -> None:
+    values = [float(row.get(m, Decimal(0))) for m in MONTHS]
+    sheet.append([label, *values, round(sum(values), 2)])
+
+
+def figures_workbook(organisation_name: str, figures: GivingFigures) -> bytes:
+    book = Workbook()
+    labels = kind_labels()
+    money = book.active
+    assert money is not None  # noqa: S101  (a new workbook has one sheet)
+    money.title = _("Donations")
+    money_title = _("Money donations, EUR")
+    in_kind_title = _("In-kind donations, estimated value, EUR")
+    families_title = _("What went to how many families")
+    hours_title = _("Volunteer hours by unit and month")
+    _header(money, f"{organisation_name} — {money_title} {figures.year}", _("Donor"))
+    for kind, row in figures.money.items():
+        _months(money, labels.get(kind, kind), row)
+    _months(money, _("Total"), figures.month_totals(figures.money))
+    money.append([])
+    _header(money, f"{in_kind_title} {figures.year}", _("Donor"))
+    for kind, row in figures.in_kind.items():
+        _months(money, labels.get(kind, kind), row)
+    _months(money, _("Total"), figures.month_totals(figures.in_kind))
+
+    given = book.create_sheet(_("Distributed")[:31])
+    given.append([f"{families_title} {figures.year}"])
+    given["A1"].font = Font(bold=True, size=13)
+    given.append(
+        [_("Kind of things"), _("Families"), _("Distributions"), _("Estimated value, EUR")]
+    )
+    for cell in given[2]:
+        cell.font = Font(bold=True)
+    for tally in figures.given:
+        given.append([tally.label, tally.families, tally.distributions, float(tally.value)])
+    given.append([_("Families in all"), figures.families_total, None, float(figures.given_value)])
+    given.column_dimensions["A"].width = 40
+
+    hours = book.create_sheet(_("Volunteer hours")[:31])
+    _header(hours, f"{hours_title} {figures.year}", _("Unit"))
+    for unit, row in sorted(figures.hours.items()):
+        _months(hours, unit, row)
+    _months(hours, _("Total"), figures.month_totals(figures.hours))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,211 @@
+"""Reads of donations and volunteers. Every read starts from what the user may see
+(``zakrila.accounts.policy.giving_visible_to``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db import models
+from django.utils import timezone
+
+from zakrila.accounts.policy import get_visible_or_404, giving_visible_to
+from zakrila.giving.models import (
+    CERTIFICATE_WARN_DAYS,
+    Assignment,
+    AssignmentStatus,
+    Distribution,
+    Item,
+    StockLot,
+    StockMovement,
+    Store,
+    Volunteer,
+    VolunteerNeed,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+EXPIRY_WARN_DAYS = 30
+
+
+def record_for(user: Any, model: type[M], pk: Any) -> M:
+    """One giving record the user may see, or a 404 that says nothing."""
+    return get_visible_or_404(giving_visible_to(user, model), pk=pk)
+
+
+def visible(user: Any, model: type[M], organisation_id: int) -> models.QuerySet[M]:
+    return giving_visible_to(user, model).filter(organisation_id=organisation_id)
+
+
+@dataclass
+class StockRow:
+    """One item in a store: how much, its value, and its lots, expiring first."""
+
+    item: Item
+    quantity: Decimal = Decimal(0)
+    value: Decimal = Decimal(0)
+    lots: list[StockLot] = field(default_factory=list)
+    expired: Decimal = Decimal(0)
+
+    @property
+    def first_expiry(self) -> dt.date | None:
+        return next((lot.expires_on for lot in self.lots if lot.expires_on), None)
+
+
+def stock_of(store: Store, *, today: dt.date | None = None) -> list[StockRow]:
+    """What is in the store now, item by item; items with the nearest expiry first (those
+    without an expiry date last), and within an item its lots expiring first."""
+    today = today or timezone.localdate()
+    lots = (
+        StockLot.objects.filter(store=store, quantity__gt=0)
+        .select_related("item", "donation")
+        .order_by(models.F("expires_on").asc(nulls_last=True), "id")
+    )
+    rows: dict[int, StockRow] = {}
+    for lot in lots:
+        row = rows.setdefault(lot.item_id, StockRow(item=lot.item))
+        lot.is_expired = lot.expires_on is not None and lot.expires_on < today  # type: ignore[attr-defined]
+        lot.expires_soon = (  # type: ignore[attr-defined]
+            lot.expires_on is not None
+            and not lot.is_expired  # type: ignore[attr-defined]
+            and lot.expires_on <= today + dt.timedelta(days=EXPIRY_WARN_DAYS)
+        )
+        row.lots.append(lot)
+        if lot.is_expired:  # type: ignore[attr-defined]
+            row.expired += lot.quantity
+        else:
+            row.quantity += lot.quantity
+        row.value += lot.quantity * lot.unit_value
+    return list(rows.values())
+
+
+def expiring_lots(
+    user: Any, organisation_id: int, *, today: dt.date, days: int = EXPIRY_WARN_DAYS
+) -> list[StockLot]:
+    """Lots with something left that expire within ``days`` (or already have): give them
+    first, or write them off."""
+    return list(
+        visible(user, StockLot, organisation_id)
+        .filter(quantity__gt=0, expires_on__lte=today + dt.timedelta(days=days))
+        .select_related("item", "store")
+        .order_by("expires_on", "id")[:50]
+    )
+
+
+def ledger_of(store: Store, *, limit: int = 100) -> list[StockMovement]:
+    """The store's latest movements: receipts, distributions, adjustments."""
+    return list(
+        StockMovement.objects.filter(lot__store=store)
+        .select_related("lot__item", "lot__donation", "distribution", "created_by")
+        .order_by("-occurred_on", "-id")[:limit]
+    )
+
+
+def stores_summary(user: Any, organisation_id: int) -> list[dict[str, Any]]:
+    stores = visible(user, Store, organisation_id).select_related("unit")
+    totals = {
+        row["store_id"]: row
+        for row in StockLot.objects.filter(store__in=stores, quantity__gt=0)
+        .values("store_id")
+        .annotate(
+            items=models.Count("item_id", distinct=True),
+            value=models.Sum(models.F("quantity") * models.F("unit_value")),
+        )
+    }
+    return [
+        {
+            "store": store,
+            "items": totals.get(store.pk, {}).get("items", 0),
+            "value": totals.get(store.pk, {}).get("value") or Decimal(0),
+        }
+        for store in stores
+    ]
+
+
+def items_in_stock(store_ids: list[int]) -> models.QuerySet[Item]:
+    """Items that some of these stores have (for the distribution form)."""
+    return Item.objects.filter(
+        pk__in=StockLot.objects.filter(store_id__in=store_ids, quantity__gt=0).values("item_id")
+    ).order_by("name")
+
+
+def distribution_lines(distribution: Distribution) -> list[Any]:
+    return list(distribution.lines.select_related("item").order_by("id"))
+
+
+def certificate_warnings(
+    user: Any, organisation_id: int, *, today: dt.date
+) -> tuple[list[Volunteer], list[Volunteer]]:
+    """Volunteers with work with children ahead whose certificate runs out within the warning
+    period (or is missing), and all volunteers whose certificate is about to run out."""
+    volunteers = list(
+        visible(user, Volunteer, organisation_id).filter(
+            anonymised_at__isnull=True, left_on__isnull=True
+        )
+    )
+    expiring = [v for v in volunteers if v.certificate_expiring(today)]
+    horizon = today + dt.timedelta(days=CERTIFICATE_WARN_DAYS)
+    ahead = set(
+        Assignment.objects.filter(
+            volunteer__in=volunteers, need__with_children=True, status=AssignmentStatus.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        ).values_list("volunteer_id", flat=True)
+    )  # fmt: skip
+    at_risk = [v for v in volunteers if v.pk in ahead and not v.certificate_valid_on(horizon)]
+    return expiring, at_risk
+
+
+def needs_open(user: Any, organisation_id: int, *, now: dt.datetime) -> list[VolunteerNeed]:
+    """Needs still ahead, with how many people they have."""
+    return list(
+        visible(user, VolunteerNeed, organisation_id)
+        .filter(ends_at__gte=now)
+        .select_related("unit")
+        .annotate(
+            booked=models.Count(
+                "assignments", filter=~models.Q(assignments__status=AssignmentStatus.CANCELLED)
+            )
+        )
+        .order_by("starts_at")[:50]
+    )
+
+
+def volunteer_hours(volunteer: Volunteer) -> dict[str, Any]:
+    """A volunteer's assignments and hours: scheduled and done."""
+    assignments = list(volunteer.assignments.select_related("need__unit").order_by("-starts_at"))
+    done = sum(
+        (a.hours_done or Decimal(0) for a in assignments if a.status == AssignmentStatus.DONE),
+        Decimal(0),
+    )
+    scheduled = sum(
+        (
+            Decimal(str(a.hours_scheduled))
+            for a in assignments
+            if a.status == AssignmentStatus.SCHEDULED
+        ),
+        Decimal(0),
+    )
+    return {"assignments": assignments, "done": done, "scheduled": scheduled}
+
+
+def coordinator_day(user: Any, organisation_id: int, *, today: dt.date) -> dict[str, Any]:
+    """What the giving coordinator starts the day with."""
+    expiring, at_risk = certificate_warnings(user, organisation_id, today=today)
+    now = timezone.now()
+    needs = [n for n in needs_open(user, organisation_id, now=now) if n.booked < n.people_needed]  # type: ignore[attr-defined]
+    month_start = today.replace(day=1)
+    hours = Assignment.objects.filter(
+        organisation_id=organisation_id, status=AssignmentStatus.DONE, starts_at__date__gte=month_start
+    ).aggregate(total=models.Sum("hours_done"))["total"] or Decimal(0)  # fmt: skip
+    return {
+        "expiring_lots": expiring_lots(user, organisation_id, today=today)[:10],
+        "certificates_expiring": expiring,
+        "certificates_missing": at_risk,
+        "needs_short": needs[:10],
+        "hours_this_month": hours,
+        "distributions_this_month": Distribution.objects.filter(
+            organisation_id=organisation_id, distributed_on__gte=month_start
+        ).count(),
+    }

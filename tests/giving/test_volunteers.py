@@ -1,0 +1,156 @@
+"""Volunteers: no work with children without a valid criminal-record certificate, a warning
+before it runs out, needs and assignments never double-booked, hours scheduled and done, the
+thank-you letter and the certificate of hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from zakrila.audit.models import AuditEvent
+from zakrila.giving.models import Assignment
+from zakrila.giving.services import (
+    assignment_cancel,
+    assignment_make,
+    assignment_record_hours,
+    need_create,
+    volunteer_create,
+)
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _at(days: int, hour: int) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _need(coordinator, cop, *, days=3, start=10, end=13, with_children=True, people=2, title=None):
+    return need_create(
+        actor=coordinator, unit=cop, title=title or "Занимания с децата в ЦОП",
+        starts_at=_at(days, start), ends_at=_at(days, end), people_needed=people,
+        with_children=with_children,
+    )  # fmt: skip
+
+
+def _volunteer(coordinator, org, *, certificate_on=None, name="Гергана Добромирова"):
+    return volunteer_create(
+        actor=coordinator, organisation_id=org.pk, full_name=name,
+        consent_on=timezone.localdate() - dt.timedelta(days=40),
+        record_certificate_number="1234" if certificate_on else "",
+        record_certificate_on=certificate_on,
+    )  # fmt: skip
+
+
+def test_a_volunteer_without_a_criminal_record_certificate_cannot_work_with_children(
+    coordinator, org, cop
+):
+    volunteer = _volunteer(coordinator, org)
+    with pytest.raises(ValidationError) as refused:
+        assignment_make(actor=coordinator, need=_need(coordinator, cop), volunteer=volunteer)
+    assert "свидетелство за съдимост" in " ".join(refused.value.messages)
+    assert not Assignment.objects.exists()
+    # Work without children needs no certificate.
+    sorting = _need(coordinator, cop, days=5, with_children=False, title="Сортиране на дрехи")
+    assert assignment_make(actor=coordinator, need=sorting, volunteer=volunteer)
+
+
+def test_the_page_refuses_the_assignment_with_the_reason(client, coordinator, org, cop):
+    volunteer = _volunteer(coordinator, org)
+    need = _need(coordinator, cop)
+    client.force_login(coordinator)
+    response = client.post(need.get_absolute_url(), {"volunteer": volunteer.pk})
+    assert response.status_code == 200
+    assert "няма свидетелство за съдимост" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_a_certificate_that_runs_out_before_the_work_is_refused(coordinator, org, cop):
+    old = timezone.localdate() - relativedelta(months=6) + dt.timedelta(days=2)
+    volunteer = _volunteer(coordinator, org, certificate_on=old)  # valid for two more days
+    with pytest.raises(ValidationError, match="валидно до"):
+        assignment_make(
+            actor=coordinator, need=_need(coordinator, cop, days=5), volunteer=volunteer
+        )
+    assert assignment_make(
+        actor=coordinator, need=_need(coordinator, cop, days=1), volunteer=volunteer
+    )
+
+
+def test_the_coordinator_is_warned_before_a_certificate_runs_out(client, coordinator, org, cop):
+    soon = timezone.localdate() - relativedelta(months=6) + dt.timedelta(days=10)
+    volunteer = _volunteer(coordinator, org, certificate_on=soon)
+    assignment_make(actor=coordinator, need=_need(coordinator, cop, days=2), volunteer=volunteer)
+    client.force_login(coordinator)
+    page = client.get(volunteer.get_absolute_url()).content.decode()
+    assert 'data-testid="certificate-expiring"' in page
+    home = client.get("/").content.decode()
+    assert 'data-testid="home-certificates-expiring"' in home and volunteer.full_name in home
+
+
+def test_a_volunteer_is_never_double_booked(coordinator, org, cop):
+    volunteer = _volunteer(coordinator, org, certificate_on=timezone.localdate())
+    assignment_make(
+        actor=coordinator, need=_need(coordinator, cop, start=10, end=13), volunteer=volunteer
+    )
+    overlapping = _need(coordinator, cop, start=12, end=15, title="Разходка в парка")
+    with pytest.raises(ValidationError, match="вече е зает"):
+        assignment_make(actor=coordinator, need=overlapping, volunteer=volunteer)
+    after = _need(coordinator, cop, start=13, end=15, title="Помощ с уроците")
+    assert assignment_make(actor=coordinator, need=after, volunteer=volunteer)
+
+
+def test_a_cancelled_assignment_frees_the_time(coordinator, org, cop):
+    volunteer = _volunteer(coordinator, org, certificate_on=timezone.localdate())
+    first = assignment_make(actor=coordinator, need=_need(coordinator, cop), volunteer=volunteer)
+    assignment_cancel(actor=coordinator, assignment=first, expected_version=first.version)
+    again = _need(coordinator, cop, title="Друго занимание")
+    assert assignment_make(actor=coordinator, need=again, volunteer=volunteer)
+
+
+def test_a_need_takes_no_more_people_than_it_needs(coordinator, org, cop):
+    need = _need(coordinator, cop, people=1)
+    first = _volunteer(coordinator, org, certificate_on=timezone.localdate())
+    second = _volunteer(coordinator, org, certificate_on=timezone.localdate(), name="Ива Илиева")
+    assignment_make(actor=coordinator, need=need, volunteer=first)
+    with pytest.raises(ValidationError):
+        assignment_make(actor=coordinator, need=need, volunteer=second)
+
+
+def test_hours_are_recorded_once_the_work_started_and_printed(client, coordinator, org, cop):
+    volunteer = _volunteer(
+        coordinator, org, certificate_on=timezone.localdate() - dt.timedelta(days=30)
+    )
+    past = _need(coordinator, cop, days=-3)
+    future = _need(coordinator, cop, days=3)
+    done = assignment_make(actor=coordinator, need=past, volunteer=volunteer)
+    ahead = assignment_make(actor=coordinator, need=future, volunteer=volunteer)
+    assert done.hours_scheduled == 3
+    with pytest.raises(ValidationError):
+        assignment_record_hours(
+            actor=coordinator,
+            assignment=ahead,
+            hours_done=Decimal(3),
+            expected_version=ahead.version,
+        )
+    assignment_record_hours(
+        actor=coordinator, assignment=done, hours_done=Decimal("2.5"), expected_version=done.version
+    )
+    client.force_login(coordinator)
+    hours = client.get(reverse("giving:volunteer_hours", args=[volunteer.pk]))
+    assert hours["Content-Type"] == "application/pdf"
+    text = _pdf_text(hours.content)
+    assert "УДОСТОВЕРЕНИЕ" in text and "Гергана Добромирова" in text and "2,5" in text
+    letter = _pdf_text(client.get(reverse("giving:volunteer_letter", args=[volunteer.pk])).content)
+    assert "Гергана Добромирова" in letter and "благодар" in letter.lower()
+    assert AuditEvent.objects.filter(action="print", object_type="giving.volunteer").count() == 2

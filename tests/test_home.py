@@ -1,0 +1,77 @@
+"""The home page is a list of panels (zakrila.core.home): each role finds real content there, or
+an empty state that says what to do next (#12 §4.10); "my work" comes fifty tasks at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import PersonFactory, member
+from zakrila.accounts.models import Role
+from zakrila.cases.models import Task
+from zakrila.cases.services import case_open, contact_record
+from zakrila.core.home import HOME_PANELS
+
+
+def test_a_field_worker_without_families_is_told_what_to_do_next(client, org, cop):
+    worker = member(org, Role.FIELD_WORKER, units=[cop], email="field@example.bg")
+    client.force_login(worker)
+    html = client.get("/").content.decode()
+    assert 'data-testid="card-field"' in html
+    assert "Все още няма семейства и контакти." in html
+    assert "помолете водещия случая да ви добави в екипа" in html
+
+
+def test_a_field_worker_sees_the_families_they_visit_and_their_contacts(
+    client, org, cop, case_manager
+):
+    worker = member(org, Role.FIELD_WORKER, units=[cop], email="field@example.bg")
+    child = PersonFactory(organisation=org, unit=cop)
+    case = case_open(
+        actor=case_manager, unit=cop, person=child, key_worker=case_manager, team=[worker],
+        without_referral_reason="работа на терен",
+    )  # fmt: skip
+    contact_record(
+        actor=worker, case=case, kind="home_visit", occurred_at=timezone.now(),
+        duration_minutes=45, staff=[worker], participants="", place="", note="Посещение",
+        is_confidential=False,
+    )  # fmt: skip
+    client.force_login(worker)
+    html = client.get("/").content.decode()
+    assert "1 семейство, което посещавате" in html
+    assert "1 контакт, записан този месец" in html
+
+
+def test_the_giving_coordinator_is_told_what_to_do_next(client, org):
+    coordinator = member(org, Role.GIVING_COORDINATOR, email="giving@example.bg")
+    client.force_login(coordinator)
+    html = client.get("/").content.decode()
+    assert 'data-testid="card-giving"' in html and 'class="next"' in html
+
+
+def test_home_panels_are_a_list_an_app_extends():
+    assert [panel.key for panel in HOME_PANELS][:3] == ["director", "casework", "field"]
+
+
+def test_my_work_comes_fifty_tasks_at_a_time(client, org, case_manager):
+    today = timezone.localdate()
+    Task.objects.bulk_create(
+        Task(
+            organisation=org,
+            title=f"Задача {i:02d}",
+            assignee=case_manager,
+            due_on=today + dt.timedelta(days=i - 5),
+        )
+        for i in range(60)
+    )
+    client.force_login(case_manager)
+    first = client.get(reverse("cases:my_work"))
+    shown = first.context["overdue"] + first.context["upcoming"]
+    assert len(shown) == 50 and first.context["overdue_count"] == 5
+    assert first.context["page"].has_next
+    second = client.get(reverse("cases:my_work"), {"after": first.context["page"].next_token})
+    rest = second.context["overdue"] + second.context["upcoming"]
+    assert [task.title for task in rest] == [f"Задача {i:02d}" for i in range(50, 60)]
+    assert not second.context["page"].has_next
