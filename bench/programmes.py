@@ -59,6 +59,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="timed requests of each page")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
+        "--reuse", action="store_true",
+        help="measure again on a database kept by --keep (migrated first), without loading",
+    )  # fmt: skip
+    parser.add_argument(
         "--settle", type=int, default=120,
         help="wait up to this many seconds for the 1-minute load average to fall below 2",
     )  # fmt: skip
@@ -78,11 +82,12 @@ def main() -> None:
     from django.db import connections
 
     try:
-        recreate_postgres(url)
+        if not args.reuse:
+            recreate_postgres(url)
         run(args)
     finally:
         connections.close_all()
-        if args.keep:
+        if args.keep or args.reuse:
             print(f"\nkept the database: {url}")
         else:
             drop_postgres(url)
@@ -205,13 +210,21 @@ def run(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     print(f"migrated in {time.perf_counter() - started:.0f} s", flush=True)
-    loading = time.perf_counter()
-    world = build(args, today)
-    print(
-        f"loaded {world['people']:,} people, {world['enrolments']:,} enrolments and "
-        f"{world['visits']:,} visits in {time.perf_counter() - loading:.0f} s",
-        flush=True,
-    )
+    if args.reuse:
+        from zakrila.accounts.models import User
+        from zakrila.organisations.models import Programme
+
+        programme = Programme.objects.order_by("pk").first()
+        user = User.objects.get(email="cm0-0@bench.example.bg")
+        world = {"user": user, "programme": programme.pk if programme else 0}
+    else:
+        loading = time.perf_counter()
+        world = build(args, today)
+        print(
+            f"loaded {world['people']:,} people, {world['enrolments']:,} enrolments and "
+            f"{world['visits']:,} visits in {time.perf_counter() - loading:.0f} s",
+            flush=True,
+        )
     waited = time.perf_counter()
     while os.getloadavg()[0] >= 2 and time.perf_counter() - waited < args.settle:
         time.sleep(5)

@@ -681,10 +681,11 @@ def enrolments_visible_to(user: Any) -> models.QuerySet[Any]:
 
 
 def visits_visible_to(user: Any) -> models.QuerySet[Any]:
-    """Visits of the enrolments the user may see (a visit carries its enrolment's unit)."""
+    """Visits of the enrolments the user may see (a visit carries its enrolment's unit and
+    case, so the lists need not join the enrolments)."""
     from zakrila.programmes.models import Visit
 
-    return Visit.objects.filter(_enrolment_scope(user, case_field="enrolment__case"))
+    return Visit.objects.filter(_enrolment_scope(user, case_field="case"))
 
 
 # --- Donations and volunteers ----------------------------------------------------------------

@@ -188,20 +188,38 @@ class Visit(TenantModel):
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="visits", verbose_name=_("enrolment")
     )
+    # The enrolment's programme, unit, worker and case, repeated: the lists filter visits by
+    # them and by the case's visibility without joining the enrolments (the composite indexes
+    # below lead with the first three, so these columns need no index of their own).
     programme = models.ForeignKey(
         "organisations.Programme",
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("programme"),
     )
     unit = models.ForeignKey(
-        "organisations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+        "organisations.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("unit"),
     )
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("responsible worker"),
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("case"),
     )
     stage = models.CharField(_("stage"), max_length=40, blank=True)
     key = models.CharField(_("scheduled visit"), max_length=40, blank=True)

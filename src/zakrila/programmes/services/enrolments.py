@@ -22,7 +22,7 @@ from zakrila.programmes.models import Enrolment, EnrolmentStatus, Visit, VisitSt
 from zakrila.programmes.schedules import ANCHORS, VisitDefinition
 
 _VISIT_REFERENCES = [
-    "organisation", "enrolment", "programme", "unit", "worker", "done_by", "created_by",
+    "organisation", "enrolment", "programme", "unit", "worker", "case", "done_by", "created_by",
     "updated_by",
 ]  # fmt: skip
 
@@ -37,6 +37,7 @@ def _visit_for(
         programme_id=enrolment.programme_id,
         unit_id=enrolment.unit_id,
         worker_id=enrolment.worker_id,
+        case_id=enrolment.case_id,
         stage=definition.stage,
         key=definition.key,
         sequence=sequence,
@@ -337,6 +338,7 @@ def visit_record(
             programme_id=current.programme_id,
             unit_id=current.unit_id,
             worker_id=current.worker_id,
+            case_id=current.case_id,
             stage=current.stage,
             due_on=done_on,
             window_start=done_on,
