@@ -304,6 +304,7 @@ def _demo_record(kind: str, organisation: Any) -> Any:
         **_training_finders(organisation),
         **__import__("tests.routes_programmes").routes_programmes.programme_finders(organisation),
         **_outreach_finders(organisation),
+        **__import__("tests.routes_giving").routes_giving.giving_finders(organisation),
     }
     return finders[kind]()
 
