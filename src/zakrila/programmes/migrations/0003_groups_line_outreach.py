@@ -6,278 +6,937 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_case_stage_assessment_done'),
-        ('organisations', '0003_unit_max_stay_days'),
-        ('people', '0005_fill_name_index'),
-        ('programmes', '0002_prevention_records'),
+        ("cases", "0007_case_stage_assessment_done"),
+        ("organisations", "0003_unit_max_stay_days"),
+        ("people", "0005_fill_name_index"),
+        ("programmes", "0002_prevention_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('meets', models.CharField(blank=True, help_text='e.g. “every Tuesday, 17:30”', max_length=200, verbose_name='meets')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('facilitators', models.ManyToManyField(related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='facilitators')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='organisation')),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.programme', verbose_name='programme')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.unit', verbose_name='unit')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "meets",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. “every Tuesday, 17:30”",
+                        max_length=200,
+                        verbose_name="meets",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "facilitators",
+                    models.ManyToManyField(
+                        related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="facilitators"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.programme",
+                        verbose_name="programme",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group',
-                'verbose_name_plural': 'groups',
-                'ordering': ['name', 'id'],
+                "verbose_name": "group",
+                "verbose_name_plural": "groups",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GroupMember',
+            name="GroupMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='first name')),
-                ('joined_on', models.DateField(verbose_name='joined on')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left on')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='programmes.group', verbose_name='group')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='person')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="first name"),
+                ),
+                ("joined_on", models.DateField(verbose_name="joined on")),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left on")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="programmes.group",
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group member',
-                'verbose_name_plural': 'group members',
-                'ordering': ['first_name', 'id'],
+                "verbose_name": "group member",
+                "verbose_name_plural": "group members",
+                "ordering": ["first_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GroupSession',
+            name="GroupSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('topic', models.CharField(max_length=200, verbose_name='topic')),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=90, verbose_name='duration (minutes)')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('attendance_taken_at', models.DateTimeField(blank=True, null=True, verbose_name='attendance taken at')),
-                ('attendance_taken_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='attendance taken by')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('facilitators', models.ManyToManyField(related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='facilitators')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='programmes.group', verbose_name='group')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='organisation')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("topic", models.CharField(max_length=200, verbose_name="topic")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(default=90, verbose_name="duration (minutes)"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "attendance_taken_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="attendance taken at"),
+                ),
+                (
+                    "attendance_taken_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="attendance taken by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "facilitators",
+                    models.ManyToManyField(
+                        related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="facilitators"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="programmes.group",
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group session',
-                'verbose_name_plural': 'group sessions',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "group session",
+                "verbose_name_plural": "group sessions",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('guest_name', models.CharField(blank=True, max_length=100, verbose_name='guest')),
-                ('status', models.CharField(choices=[('registered', 'registered'), ('attended', 'attended'), ('no_show', 'did not come'), ('cancelled', 'cancelled')], default='registered', max_length=12, verbose_name='status')),
-                ('with_child', models.BooleanField(default=False, verbose_name='came with the child')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='organisation')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='programmes.groupmember', verbose_name='member')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='programmes.groupsession', verbose_name='session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("guest_name", models.CharField(blank=True, max_length=100, verbose_name="guest")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "registered"),
+                            ("attended", "attended"),
+                            ("no_show", "did not come"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="registered",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "with_child",
+                    models.BooleanField(default=False, verbose_name="came with the child"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="programmes.groupmember",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="programmes.groupsession",
+                        verbose_name="session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance',
-                'verbose_name_plural': 'attendance',
+                "verbose_name": "attendance",
+                "verbose_name_plural": "attendance",
             },
         ),
         migrations.CreateModel(
-            name='NonContact',
+            name="NonContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('kind', models.CharField(choices=[('silent', 'silent call'), ('wrong_number', 'wrong number'), ('joke', 'joke or abuse'), ('hung_up', 'hung up at once')], max_length=14, verbose_name='kind')),
-                ('occurred_at', models.DateTimeField(verbose_name='at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='organisation')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.unit', verbose_name='unit')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("silent", "silent call"),
+                            ("wrong_number", "wrong number"),
+                            ("joke", "joke or abuse"),
+                            ("hung_up", "hung up at once"),
+                        ],
+                        max_length=14,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call without a consultation',
-                'verbose_name_plural': 'calls without a consultation',
+                "verbose_name": "call without a consultation",
+                "verbose_name_plural": "calls without a consultation",
             },
         ),
         migrations.CreateModel(
-            name='OutreachSession',
+            name="OutreachSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('kind', models.CharField(choices=[('street', 'street work'), ('field', 'field health-education session')], default='street', max_length=10, verbose_name='kind')),
-                ('place', models.CharField(max_length=200, verbose_name='where')),
-                ('starts_at', models.DateTimeField(verbose_name='when')),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=120, verbose_name='duration (minutes)')),
-                ('topic', models.CharField(blank=True, max_length=200, verbose_name='topic')),
-                ('headcount', models.PositiveSmallIntegerField(default=0, help_text='People present who are not recorded by name.', verbose_name='others present (count)')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='organisation')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.unit', verbose_name='unit')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
-                ('workers', models.ManyToManyField(related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who went')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("street", "street work"),
+                            ("field", "field health-education session"),
+                        ],
+                        default="street",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("place", models.CharField(max_length=200, verbose_name="where")),
+                ("starts_at", models.DateTimeField(verbose_name="when")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=120, verbose_name="duration (minutes)"
+                    ),
+                ),
+                ("topic", models.CharField(blank=True, max_length=200, verbose_name="topic")),
+                (
+                    "headcount",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="People present who are not recorded by name.",
+                        verbose_name="others present (count)",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
+                (
+                    "workers",
+                    models.ManyToManyField(
+                        related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="who went"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outreach session',
-                'verbose_name_plural': 'outreach sessions',
-                'ordering': ['-starts_at', '-id'],
+                "verbose_name": "outreach session",
+                "verbose_name_plural": "outreach sessions",
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OutreachContact',
+            name="OutreachContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('note', models.TextField(blank=True, verbose_name='what happened')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outreach_contacts', to='people.person', verbose_name='person')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='programmes.outreachsession', verbose_name='session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("note", models.TextField(blank=True, verbose_name="what happened")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_contacts",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="programmes.outreachsession",
+                        verbose_name="session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outreach contact',
-                'verbose_name_plural': 'outreach contacts',
-                'ordering': ['id'],
+                "verbose_name": "outreach contact",
+                "verbose_name_plural": "outreach contacts",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('number', models.CharField(editable=False, max_length=13, verbose_name='number')),
-                ('started_at', models.DateTimeField(verbose_name='date and time')),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=10, verbose_name='duration (minutes)')),
-                ('channel', models.CharField(choices=[('phone', 'phone'), ('in_person', 'in person'), ('message', 'message')], default='phone', max_length=12, verbose_name='channel')),
-                ('anonymous', models.BooleanField(default=True, verbose_name='anonymous')),
-                ('caller_name', models.CharField(blank=True, max_length=120, verbose_name="caller's name")),
-                ('caller_phone', models.CharField(blank=True, max_length=40, verbose_name="caller's phone")),
-                ('caller_kind', models.CharField(choices=[('parent', 'a parent about a child'), ('child', 'a child about themself'), ('relative', 'a relative or neighbour'), ('professional', 'a professional'), ('other', 'other')], default='parent', max_length=14, verbose_name='who calls')),
-                ('category', models.CharField(max_length=40, verbose_name='concern')),
-                ('subcategory', models.CharField(blank=True, max_length=40, verbose_name='concern in detail')),
-                ('repeat_caller', models.BooleanField(default=False, verbose_name='has called before')),
-                ('advice', models.TextField(blank=True, verbose_name='advice given')),
-                ('referred_to', models.CharField(blank=True, choices=[('', 'no onward referral (advice given)'), ('community_support', 'Community Support Centre'), ('child_protection', 'Child Protection Department'), ('health', 'a health service'), ('police', 'police'), ('other', 'other service')], default='', max_length=20, verbose_name='referred on to')),
-                ('callback_task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.task', verbose_name='callback')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='organisation')),
-                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.referral', verbose_name='referral into casework')),
-                ('taken_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='taken by')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.unit', verbose_name='unit')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("number", models.CharField(editable=False, max_length=13, verbose_name="number")),
+                ("started_at", models.DateTimeField(verbose_name="date and time")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(default=10, verbose_name="duration (minutes)"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "phone"),
+                            ("in_person", "in person"),
+                            ("message", "message"),
+                        ],
+                        default="phone",
+                        max_length=12,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("anonymous", models.BooleanField(default=True, verbose_name="anonymous")),
+                (
+                    "caller_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="caller's name"),
+                ),
+                (
+                    "caller_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="caller's phone"),
+                ),
+                (
+                    "caller_kind",
+                    models.CharField(
+                        choices=[
+                            ("parent", "a parent about a child"),
+                            ("child", "a child about themself"),
+                            ("relative", "a relative or neighbour"),
+                            ("professional", "a professional"),
+                            ("other", "other"),
+                        ],
+                        default="parent",
+                        max_length=14,
+                        verbose_name="who calls",
+                    ),
+                ),
+                ("category", models.CharField(max_length=40, verbose_name="concern")),
+                (
+                    "subcategory",
+                    models.CharField(blank=True, max_length=40, verbose_name="concern in detail"),
+                ),
+                (
+                    "repeat_caller",
+                    models.BooleanField(default=False, verbose_name="has called before"),
+                ),
+                ("advice", models.TextField(blank=True, verbose_name="advice given")),
+                (
+                    "referred_to",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "no onward referral (advice given)"),
+                            ("community_support", "Community Support Centre"),
+                            ("child_protection", "Child Protection Department"),
+                            ("health", "a health service"),
+                            ("police", "police"),
+                            ("other", "other service"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="referred on to",
+                    ),
+                ),
+                (
+                    "callback_task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.task",
+                        verbose_name="callback",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.referral",
+                        verbose_name="referral into casework",
+                    ),
+                ),
+                (
+                    "taken_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="taken by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call',
-                'verbose_name_plural': 'calls',
-                'ordering': ['-started_at', '-id'],
-                'indexes': [models.Index(fields=['organisation', 'started_at'], name='call_org_started_idx')],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'number'), name='call_number_unique_per_organisation', violation_error_message='A call with this number is already logged.'), models.CheckConstraint(condition=models.Q(models.Q(('anonymous', True), _negated=True), models.Q(('caller_name', ''), ('caller_phone', '')), _connector='OR'), name='call_anonymous_holds_no_name', violation_error_message='An anonymous call keeps no name or number of the caller.')],
+                "verbose_name": "call",
+                "verbose_name_plural": "calls",
+                "ordering": ["-started_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["organisation", "started_at"], name="call_org_started_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "number"),
+                        name="call_number_unique_per_organisation",
+                        violation_error_message="A call with this number is already logged.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("anonymous", True), _negated=True),
+                            models.Q(("caller_name", ""), ("caller_phone", "")),
+                            _connector="OR",
+                        ),
+                        name="call_anonymous_holds_no_name",
+                        violation_error_message="An anonymous call keeps no name or number of the caller.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CallCounter',
+            name="CallCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call counter',
-                'verbose_name_plural': 'call counters',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'day'), name='call_counter_per_day')],
+                "verbose_name": "call counter",
+                "verbose_name_plural": "call counters",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "day"), name="call_counter_per_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DropInVisit',
+            name="DropInVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('visited_on', models.DateField(verbose_name='date')),
-                ('meal', models.BooleanField(default=False, verbose_name='meal')),
-                ('shower', models.BooleanField(default=False, verbose_name='shower')),
-                ('clothes', models.BooleanField(default=False, verbose_name='clothes')),
-                ('consultation', models.BooleanField(default=False, verbose_name='consultation')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='drop_in_visits', to='people.person', verbose_name='child')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.unit', verbose_name='unit')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("visited_on", models.DateField(verbose_name="date")),
+                ("meal", models.BooleanField(default=False, verbose_name="meal")),
+                ("shower", models.BooleanField(default=False, verbose_name="shower")),
+                ("clothes", models.BooleanField(default=False, verbose_name="clothes")),
+                ("consultation", models.BooleanField(default=False, verbose_name="consultation")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="drop_in_visits",
+                        to="people.person",
+                        verbose_name="child",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'drop-in visit',
-                'verbose_name_plural': 'drop-in visits',
-                'ordering': ['-visited_on', '-id'],
-                'indexes': [models.Index(fields=['organisation', 'visited_on'], name='dropin_org_day_idx')],
+                "verbose_name": "drop-in visit",
+                "verbose_name_plural": "drop-in visits",
+                "ordering": ["-visited_on", "-id"],
+                "indexes": [
+                    models.Index(fields=["organisation", "visited_on"], name="dropin_org_day_idx")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='groupmember',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), models.Q(('first_name', ''), _negated=True), _connector='OR'), name='group_member_has_a_person_or_name', violation_error_message='Choose a registered person or write a first name.'),
+            model_name="groupmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False),
+                    models.Q(("first_name", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="group_member_has_a_person_or_name",
+                violation_error_message="Choose a registered person or write a first name.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groupmember',
-            constraint=models.UniqueConstraint(condition=models.Q(('person__isnull', False)), fields=('group', 'person'), name='group_member_once', violation_error_message='This person is already a member of the group.'),
+            model_name="groupmember",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("person__isnull", False)),
+                fields=("group", "person"),
+                name="group_member_once",
+                violation_error_message="This person is already a member of the group.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='groupsession',
-            index=models.Index(fields=['group', 'held_on'], name='groupsession_group_day_idx'),
+            model_name="groupsession",
+            index=models.Index(fields=["group", "held_on"], name="groupsession_group_day_idx"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(condition=models.Q(('member__isnull', False)), fields=('session', 'member'), name='attendance_once_per_member', violation_error_message="This member is already on the session's list."),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("member__isnull", False)),
+                fields=("session", "member"),
+                name="attendance_once_per_member",
+                violation_error_message="This member is already on the session's list.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.CheckConstraint(condition=models.Q(('member__isnull', False), models.Q(('guest_name', ''), _negated=True), _connector='OR'), name='attendance_member_or_guest', violation_error_message='Attendance is of a member or of a named guest.'),
+            model_name="attendance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("member__isnull", False),
+                    models.Q(("guest_name", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="attendance_member_or_guest",
+                violation_error_message="Attendance is of a member or of a named guest.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='noncontact',
-            index=models.Index(fields=['organisation', 'occurred_at'], name='noncontact_org_at_idx'),
+            model_name="noncontact",
+            index=models.Index(
+                fields=["organisation", "occurred_at"], name="noncontact_org_at_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='outreachsession',
-            index=models.Index(fields=['organisation', 'starts_at'], name='outreach_org_start_idx'),
+            model_name="outreachsession",
+            index=models.Index(fields=["organisation", "starts_at"], name="outreach_org_start_idx"),
         ),
         migrations.AddConstraint(
-            model_name='outreachcontact',
-            constraint=models.UniqueConstraint(fields=('session', 'person'), name='outreach_contact_once_per_session', violation_error_message='This person is already recorded in this session.'),
+            model_name="outreachcontact",
+            constraint=models.UniqueConstraint(
+                fields=("session", "person"),
+                name="outreach_contact_once_per_session",
+                violation_error_message="This person is already recorded in this session.",
+            ),
         ),
     ]
