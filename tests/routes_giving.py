@@ -291,31 +291,3 @@ ROUTES: dict[str, Route] = {
         "giving_assignment", right=MANAGE, methods=POST, post=lambda w, r: {"version": r.version}
     ),
 }
-
-
-def giving_finders(organisation: Any) -> dict[str, Any]:
-    """A record of each kind in a demo organisation (tests/test_routes.py walks the demo)."""
-    from zakrila.giving.models import (
-        Assignment,
-        Distribution,
-        Donor,
-        InKindDonation,
-        MoneyDonation,
-        StockLot,
-        Store,
-        Volunteer,
-        VolunteerNeed,
-    )
-
-    of_org = {"organisation": organisation}
-    return {
-        "giving_store": lambda: Store.objects.filter(**of_org).order_by("pk").first(),
-        "giving_lot": lambda: StockLot.objects.filter(quantity__gt=0, **of_org).first(),
-        "giving_donation": lambda: InKindDonation.objects.filter(**of_org).first(),
-        "giving_distribution": lambda: Distribution.objects.filter(**of_org).first(),
-        "giving_donor": lambda: Donor.objects.filter(**of_org).first(),
-        "giving_money": lambda: MoneyDonation.objects.filter(**of_org).first(),
-        "giving_volunteer": lambda: Volunteer.objects.filter(**of_org).first(),
-        "giving_need": lambda: VolunteerNeed.objects.filter(**of_org).first(),
-        "giving_assignment": lambda: Assignment.objects.filter(**of_org).first(),
-    }

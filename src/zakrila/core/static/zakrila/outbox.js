@@ -98,6 +98,9 @@
         count.textContent = String(entries.length);
         count.hidden = entries.length === 0;
       });
+      each("[data-outbox-any]", function (line) {
+        line.hidden = entries.length === 0;  // a line that only makes sense when something waits
+      });
       each("[data-outbox-link]", function (link) {
         link.classList.toggle("needs-you", entries.some(function (e) { return e.state === "needs_you"; }));
       });
