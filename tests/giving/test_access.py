@@ -85,3 +85,32 @@ def test_the_dpo_reads_giving_but_changes_nothing(client, dpo, store):
     refused = client.get(reverse("giving:distribution_new"))
     assert refused.status_code == 403
     assert "координаторът" in refused.content.decode()
+
+
+def test_the_family_page_shows_what_was_given_to_the_family(
+    client, coordinator, worker, store, flour, family
+):
+    receive(coordinator, store, (flour, "10", "1", in_month(30)))
+    distribution = give(coordinator, store, family, (flour, "3"))
+    client.force_login(worker)
+    page = client.get(family.get_absolute_url()).content.decode()
+    assert 'data-testid="household-distributions"' in page
+    assert distribution.number in page and "Брашно 3" in page
+
+
+def test_the_childs_data_export_holds_what_the_family_received(
+    coordinator, director, store, flour, family
+):
+    from zakrila.people.exports import person_data
+
+    receive(coordinator, store, (flour, "10", "1", in_month(30)))
+    distribution = give(coordinator, store, family, (flour, "2"))
+    data = person_data(family.child, viewer=director)
+    rows = data["Получени вещи (дарения)"]
+    assert rows == [
+        {
+            "number": distribution.number,
+            "when": distribution.distributed_on.isoformat(),
+            "text": "Брашно 2 кг; предал(а): Милена Дарителска",
+        }
+    ]

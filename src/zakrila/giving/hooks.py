@@ -21,13 +21,21 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zakrila.accounts.policy import register_case_path
+from zakrila.accounts.policy import (
+    WITHHELD_REASONS,
+    case_withheld_reason,
+    distributions_visible_to,
+    register_case_path,
+    withheld_marker,
+)
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
 from zakrila.cases.models import Case
 from zakrila.cases.timeline import register_timeline_source
 from zakrila.giving.models import Distribution, Donor, Volunteer
 from zakrila.giving.services._common import quantity_text
+from zakrila.people.exports import register_section
+from zakrila.people.models import Household, Person
 from zakrila.privacy.retention import RecordRetentionRule, register_record_rule
 
 register_case_path("giving.distribution", "case")
@@ -77,6 +85,47 @@ def case_distributions(case: Case) -> list[dict[str, Any]]:
 
 
 register_timeline_source(case_distributions)
+
+
+@register_section
+def distributions_section(person: Person, *, viewer: Any) -> tuple[str, list[dict[str, Any]]]:
+    """What was handed to the person's family (as the household's child or a member of it, or
+    on the person's case), for the person's data export; what the viewer may not see is
+    withheld."""
+    households = Household.objects.filter(
+        models.Q(child=person) | models.Q(members__person=person)
+    ).values("pk")
+    distributions = (
+        Distribution.objects.filter(
+            models.Q(household__in=households) | models.Q(case__person=person)
+        )
+        .distinct()
+        .select_related("handed_over_by", "case")
+        .prefetch_related("lines__item")
+        .order_by("distributed_on", "id")
+    )
+    visible = set(
+        distributions_visible_to(viewer)
+        .filter(pk__in=[d.pk for d in distributions])
+        .values_list("pk", flat=True)
+    )
+    rows: list[dict[str, Any]] = []
+    for d in distributions:
+        if d.pk not in visible:
+            reason = (case_withheld_reason(viewer, d.case) if d.case else None) or str(
+                WITHHELD_REASONS["case.unit"]
+            )
+            rows.append(withheld_marker(reason))
+            continue
+        rows.append(
+            {
+                # The keys the printed export has labels for (people/exports.py LABELS).
+                "number": d.number,
+                "when": d.distributed_on.isoformat(),
+                "text": distribution_text(d),
+            }
+        )
+    return str(_("Things received (donations)")), rows
 
 
 # --- Retention --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zakrila.accounts.policy import (
     can_see_confidential,
     cases_visible_to,
+    distributions_visible_to,
     get_visible_or_404,
     has_capability,
     households_visible_to,
@@ -511,6 +512,11 @@ def household_detail(request: MemberRequest, pk: int) -> HttpResponse:
         {
             "household": household,
             "members": household.members.select_related("person").order_by("relationship", "id"),
+            # What the giving coordinator handed to the family (the giving app's records).
+            "distributions": distributions_visible_to(request.user)
+            .filter(household=household)
+            .prefetch_related("lines__item")
+            .order_by("-distributed_on", "-id")[:20],
             "can_edit": can_edit,
             "text": text,
             "candidates": candidates,
