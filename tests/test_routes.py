@@ -303,8 +303,37 @@ def _demo_record(kind: str, organisation: Any) -> Any:
         "placement": lambda: Placement.objects.filter(**of_org).first(),
         **_training_finders(organisation),
         **__import__("tests.routes_programmes").routes_programmes.programme_finders(organisation),
+        **_outreach_finders(organisation),
+        **_giving_finders(organisation),
     }
     return finders[kind]()
+
+
+def _giving_finders(organisation: Any) -> dict[str, Any]:
+    from zakrila.giving.models import (
+        Assignment,
+        Distribution,
+        Donor,
+        InKindDonation,
+        MoneyDonation,
+        StockLot,
+        Store,
+        Volunteer,
+        VolunteerNeed,
+    )
+
+    of_org = {"organisation": organisation}
+    return {
+        "giving_volunteer": lambda: Volunteer.objects.filter(**of_org).first(),
+        "giving_need": lambda: VolunteerNeed.objects.filter(**of_org).first(),
+        "giving_assignment": lambda: Assignment.objects.filter(**of_org).first(),
+        "giving_donor": lambda: Donor.objects.filter(**of_org).first(),
+        "giving_money": lambda: MoneyDonation.objects.filter(**of_org).first(),
+        "giving_store": lambda: Store.objects.filter(**of_org).first(),
+        "giving_lot": lambda: StockLot.objects.filter(**of_org).first(),
+        "giving_donation": lambda: InKindDonation.objects.filter(**of_org).first(),
+        "giving_distribution": lambda: Distribution.objects.filter(**of_org).first(),
+    }
 
 
 def _training_finders(organisation: Any) -> dict[str, Any]:
@@ -327,6 +356,22 @@ def _training_finders(organisation: Any) -> dict[str, Any]:
         "training_session": lambda: TrainingSession.objects.filter(**of_org).first(),
         "trainee": lambda: Trainee.objects.filter(**of_org).first(),
         "training_certificate": lambda: Certificate.objects.filter(**of_org).first(),
+    }
+
+
+def _outreach_finders(organisation: Any) -> dict[str, Any]:
+    from zakrila.people.models import Person
+    from zakrila.programmes.models import Call, Group, GroupSession, OutreachSession
+
+    of_org = {"organisation": organisation}
+    met = Person.objects.filter(outreach_contacts__isnull=False, **of_org).order_by("pk")
+    return {
+        "call": lambda: Call.objects.filter(**of_org).first(),
+        "group": lambda: Group.objects.filter(**of_org).first(),
+        "group_session": lambda: GroupSession.objects.filter(**of_org).first(),
+        "outreach_session": lambda: OutreachSession.objects.filter(**of_org).first(),
+        "street_child": lambda: met.first(),
+        "named_street_child": lambda: met.exclude(identification_status="anonymous").first(),
     }
 
 

@@ -105,6 +105,47 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # auditors read them. Case workers see the distributions to their cases on the case page.
     "giving.view": frozenset({Role.GIVING_COORDINATOR, Role.DIRECTOR, Role.DPO, Role.AUDITOR}),
     "giving.manage": frozenset({Role.GIVING_COORDINATOR, Role.DIRECTOR}),
+    # Groups, the SOS line, street and field work (#11). Mostly anonymous; the people who do
+    # the work record it, the DPO and auditors read it.
+    "line.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "line.log": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}),
+    "group.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "group.manage": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    "outreach.view": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.CASE_MANAGER,
+            Role.SPECIALIST,
+            Role.FIELD_WORKER,
+            Role.DPO,
+            Role.AUDITOR,
+        }
+    ),
+    "outreach.record": frozenset(
+        {Role.DIRECTOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.FIELD_WORKER}
+    ),
+    # The street team opens a case for a child it has identified, not only a case manager.
+    "outreach.open_case": frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.FIELD_WORKER}),
 }
 
 CAPABILITY_REFUSALS: dict[str, Any] = {
@@ -176,6 +217,23 @@ CAPABILITY_REFUSALS: dict[str, Any] = {
     "giving.manage": gettext_lazy(
         "Only the donations and volunteers coordinator and the director record donations, "
         "distributions, volunteers and their hours."
+    ),
+    "line.view": gettext_lazy("Your role does not work with the SOS line."),
+    "line.log": gettext_lazy(
+        "Only the director, case managers, specialists and field workers log calls."
+    ),
+    "group.view": gettext_lazy("Your role does not work with groups."),
+    "group.manage": gettext_lazy(
+        "Only the director, case managers, specialists and field workers run groups and take "
+        "their attendance."
+    ),
+    "outreach.view": gettext_lazy("Your role does not work with street and field work."),
+    "outreach.record": gettext_lazy(
+        "Only the director, case managers, specialists and field workers record street and "
+        "field work."
+    ),
+    "outreach.open_case": gettext_lazy(
+        "Only the director, case managers and the street team open a case from street work."
     ),
 }
 
@@ -659,3 +717,51 @@ def distributions_visible_to(user: Any) -> models.QuerySet[Any]:
         | models.Q(case__in=cases_visible_to(user))
         | models.Q(household__in=households_visible_to(user))
     )
+
+
+# --- Groups, the SOS line, street and field work ------------------------------------------------
+
+
+def _unit_scope_for(user: Any, capability: str, unit_field: str = "unit_id") -> models.Q:
+    """Records of the units the user reaches, in the organisations where a role of theirs has
+    ``capability``."""
+    access = access_for(user)
+    allowed = CAPABILITIES[capability]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    return _unit_scope(Access(access.user_id, reaches=reaches), unit_field)
+
+
+def calls_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Call
+
+    return Call.objects.filter(_unit_scope_for(user, "line.view"))
+
+
+def groups_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import Group
+
+    return Group.objects.filter(_unit_scope_for(user, "group.view"))
+
+
+def group_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import GroupSession
+
+    return GroupSession.objects.filter(_unit_scope_for(user, "group.view", "group__unit_id"))
+
+
+def outreach_sessions_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import OutreachSession
+
+    return OutreachSession.objects.filter(_unit_scope_for(user, "outreach.view"))
+
+
+def outreach_people_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The people met in street and field work that the user may open in that work: those of
+    the units the user reaches with ``outreach.view``, who are people the user may see."""
+    return people_visible_to(user).filter(_unit_scope_for(user, "outreach.view"))
+
+
+def non_contacts_visible_to(user: Any) -> models.QuerySet[Any]:
+    from zakrila.programmes.models import NonContact
+
+    return NonContact.objects.filter(_unit_scope_for(user, "line.view"))

@@ -270,6 +270,18 @@ class CheckboxFilter(django_filters.Filter):
     field_class = forms.BooleanField
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record's id typed in a link: a whole number within the ids a database holds; anything
+    else (a fraction, 10^30, text) is ignored like any other value that is not a choice."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**62)
+        super().__init__(*args, **kwargs)
+
+
 class CaseFilter(django_filters.FilterSet):
     """The case list's filters: unit, status (open cases by default), key worker, risk,
     overdue work, and only the cases I work on. A value that is not one of the choices is
@@ -282,10 +294,8 @@ class CaseFilter(django_filters.FilterSet):
         null_value="__none__",
         method="filter_status",
     )
-    unit = django_filters.NumberFilter(label=gettext_lazy("Unit"), field_name="unit_id")
-    worker = django_filters.NumberFilter(
-        label=gettext_lazy("Key worker"), field_name="key_worker_id"
-    )
+    unit = IdFilter(label=gettext_lazy("Unit"), field_name="unit_id")
+    worker = IdFilter(label=gettext_lazy("Key worker"), field_name="key_worker_id")
     risk = django_filters.ChoiceFilter(
         label=gettext_lazy("Risk"),
         choices=RiskLevel.choices,

@@ -31,6 +31,7 @@ from zakrila.organisations.models import (
 )
 from zakrila.people.demo import PeoplePlan, build_people
 from zakrila.placements.demo import build_placements
+from zakrila.programmes.demo_outreach import build_outreach
 from zakrila.training.demo import build_training
 
 DEMO_PASSWORD = "zakrila-demo-2026"  # noqa: S105  (published on purpose: demo only)
@@ -130,6 +131,7 @@ def build_demo() -> list[DemoLogin]:
         build_placements(organisation=ruse, seed=SEED)
         build_training(organisation=ruse, seed=SEED)
         build_giving(organisation=ruse, seed=SEED)
+        build_outreach(organisation=ruse, seed=SEED)
         reminders_refresh()
         admin_email = "admin@demo.zakrila.bg"
         if not User.objects.filter(email=admin_email).exists():

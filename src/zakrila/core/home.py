@@ -87,8 +87,12 @@ def _field(home: HomeContext) -> dict[str, Any] | None:
         return None
     from zakrila.accounts.policy import programmes_visible_to
     from zakrila.cases.models import Contact
+    from zakrila.programmes.outreach_queries import worker_day
 
     context = _caseload(home)
+    context.update(
+        worker_day(user=home.user, organisation_id=home.organisation_id, today=home.today)
+    )
     month_start = home.today.replace(day=1)
     context["contacts_this_month"] = (
         Contact.objects.filter(

@@ -9,6 +9,7 @@ offered for download.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 # U+200E/U+200F (left-to-right / right-to-left mark), U+061C (Arabic letter mark), U+202A–U+202E
@@ -32,3 +33,11 @@ def clean_bidi_fields(instance: Any, fields: tuple[str, ...] | list[str]) -> Non
         value = getattr(instance, name)
         if isinstance(value, str):
             setattr(instance, name, without_bidi_controls(value))
+
+
+def query_text(typed: str | None, *, max_length: int = 100) -> str:
+    """Text typed into a search box or a link's query: without control and format characters
+    (a NUL cannot even be stored in PostgreSQL's text or jsonb, where the search is also
+    recorded in the audit trail), spaces collapsed, at most ``max_length`` characters."""
+    kept = "".join(char for char in typed or "" if unicodedata.category(char) not in ("Cc", "Cf"))
+    return " ".join(kept.split())[:max_length]

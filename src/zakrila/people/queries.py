@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from rapidfuzz import fuzz
 
 from zakrila.accounts.policy import access_for, has_capability, people_visible_to
+from zakrila.core.text import query_text
 from zakrila.people.models import Person, PersonNameWord
 from zakrila.people.names import name_tokens, search_key
 from zakrila.people.search import (
@@ -67,6 +68,7 @@ def search_people(*, user: Any, text: str, limit: int = SEARCH_LIMIT) -> SearchR
     typo or two, on PostgreSQL and on the embedded SQLite alike (``people.search``).
     """
     visible = people_visible_to(user)
+    text = query_text(text)  # whatever the caller passed: no NUL reaches the database
     number = _as_personal_number(text)
     if number:
         # The exclusion lets SQLite use the partial unique index on the number.

@@ -40,6 +40,7 @@ from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.paging import keyset_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
+from zakrila.core.text import query_text
 from zakrila.core.wording import by_sex
 from zakrila.people import exports
 from zakrila.people.forms import (
@@ -143,7 +144,7 @@ def person_search(request: MemberRequest) -> HttpResponse:
     """The search box of the layout: results as you type (htmx), or a page without JavaScript."""
     organisation_id = _org(request)
     require(request.user, "person.view", organisation_id=organisation_id)
-    text = request.GET.get("q", "").strip()[:100]
+    text = query_text(request.GET.get("q"))
     results: list[Person] = []
     searched = len(text) >= MIN_SEARCH_LENGTH
     if searched:
@@ -491,7 +492,7 @@ def household_detail(request: MemberRequest, pk: int) -> HttpResponse:
     organisation_id = household.organisation_id
     audit_view(actor=request.user, obj=household, person_id=household.child_id)
     can_edit = has_capability(request.user, "person.edit", organisation_id)
-    text = request.GET.get("q", "").strip()[:100]
+    text = query_text(request.GET.get("q"))
     candidates: list[Person] = []
     if can_edit and len(text) >= MIN_SEARCH_LENGTH:
         candidates = search_people(user=request.user, text=text, limit=10)

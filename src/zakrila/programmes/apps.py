@@ -6,3 +6,6 @@ class ProgrammesConfig(AppConfig):
     name = "zakrila.programmes"
     label = "programmes"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from zakrila.programmes import hooks_outreach  # noqa: F401  (a person's data export)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.accounts.models import User
-from zakrila.cases.forms import StaffChoiceField
+from zakrila.cases.forms import DATETIME_WIDGET, StaffChoiceField
 from zakrila.cases.models import Case
 from zakrila.organisations.models import Programme
 from zakrila.people.forms import DATE_WIDGET
@@ -156,11 +156,6 @@ class StageForm(forms.Form):
 
 # --- The four programmes' own forms -------------------------------------------------------------
 
-DATETIME_WIDGET = forms.DateTimeInput(
-    format="%d.%m.%Y %H:%M", attrs={"placeholder": "дд.мм.гггг чч:мм", "inputmode": "numeric"}
-)
-DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y"]
-
 
 class _NewPersonFields(forms.Form):
     """A person typed in when they are not registered yet (names in Cyrillic, all optional)."""
@@ -200,9 +195,7 @@ class MaternitySignalForm(_NewPersonFields):
 
     hospital = forms.CharField(label=_("Hospital"), max_length=200)
     ward = forms.CharField(label=_("Ward"), max_length=100, required=False)
-    signalled_at = forms.DateTimeField(
-        label=_("Signal received at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
-    )
+    signalled_at = forms.DateTimeField(label=_("Signal received at"), widget=DATETIME_WIDGET)
     caller = forms.CharField(label=_("Who called"), max_length=200)
     newborn_first_name = forms.CharField(
         label=_("Newborn: first name (if given)"), required=False, max_length=100

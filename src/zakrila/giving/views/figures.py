@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
+from zakrila.core.downloads import name_download
 from zakrila.core.http import MemberRequest
 from zakrila.giving.excel import figures_workbook
 from zakrila.giving.figures import MONTHS, giving_figures, kind_labels
@@ -72,5 +73,4 @@ def figures_xlsx(request: MemberRequest) -> HttpResponse:
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="giving-figures-{data.year}.xlsx"'
-    return response
+    return name_download(response, f"giving-figures-{data.year}.xlsx")

@@ -1,0 +1,163 @@
+"""Groups: attendance from a tablet, one tap per person; a stale list is refused (offline too);
+the members who stopped coming are shown to the facilitator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import PersonFactory
+from zakrila.programmes.models import Attendance, AttendanceStatus
+from zakrila.programmes.outreach_queries import members_who_stopped_coming
+from zakrila.programmes.services.groups import (
+    group_attendance_record,
+    group_create,
+    group_member_add,
+    group_session_create,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def group(specialist, cop, org):
+    group = group_create(
+        actor=specialist, unit=cop, name="Необикновени родители – необикновени деца"
+    )
+    joined = timezone.localdate() - dt.timedelta(days=90)
+    for n in range(12):
+        group_member_add(
+            actor=specialist, group=group, first_name=f"Родител {n:02d}", joined_on=joined
+        )
+    for _n in range(3):
+        group_member_add(
+            actor=specialist, group=group, person=PersonFactory(organisation=org, unit=cop),
+            joined_on=joined,
+        )  # fmt: skip
+    return group
+
+
+def test_attendance_of_fifteen_is_one_tap_each_with_the_child_cancelled_and_a_guest(
+    client, specialist, group
+):
+    session = group_session_create(
+        actor=specialist, group=group, held_on=timezone.localdate(), topic="Гневът"
+    )
+    members = list(group.members.order_by("id"))
+    assert session.attendance.count() == 15  # everyone on the list is registered
+    client.force_login(specialist)
+    page = client.get(reverse("programmes:group_attendance", args=[session.pk]))
+    assert page.status_code == 200 and page["X-Zakrila-Offline"] == "page"
+    assert page.content.decode().count('data-testid="attendance-row"') == 15
+    came = [m.pk for m in members[:13]]
+    response = client.post(
+        reverse("programmes:group_attendance", args=[session.pk]),
+        {
+            "version": session.version,
+            "attended": came,
+            "with_child": [members[0].pk],
+            "cancelled": [members[13].pk],
+            "guests": "Гергана\n",
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
+    assert response.status_code == 302 and response.url == group.get_absolute_url()
+    statuses = dict(
+        Attendance.objects.filter(session=session, member__isnull=False).values_list(
+            "member_id", "status"
+        )
+    )
+    assert [statuses[m.pk] for m in members[:13]] == [AttendanceStatus.ATTENDED] * 13
+    assert statuses[members[13].pk] == AttendanceStatus.CANCELLED
+    assert statuses[members[14].pk] == AttendanceStatus.NO_SHOW
+    assert Attendance.objects.get(session=session, member=members[0]).with_child
+    assert Attendance.objects.get(session=session, guest_name="Гергана").status == "attended"
+
+
+def test_a_stale_attendance_list_is_a_conflict_for_the_outbox_and_overwrites_nothing(
+    client, specialist, group
+):
+    session = group_session_create(
+        actor=specialist, group=group, held_on=timezone.localdate(), topic="Сънят"
+    )
+    first = group.members.order_by("id").first()
+    opened_at = session.version
+    # A colleague saves the list meanwhile.
+    group_attendance_record(
+        actor=specialist, session=session, attended=[first.pk], expected_version=opened_at
+    )
+    client.force_login(specialist)
+    response = client.post(
+        reverse("programmes:group_attendance", args=[session.pk]),
+        {"version": opened_at, "attended": [], "submission_key": str(uuid.uuid4())},
+        HTTP_X_ZAKRILA_OUTBOX="1",
+    )
+    answer = json.loads(response.content)
+    assert response.status_code == 409 and answer["status"] == "conflict"
+    assert "line@example.bg" in answer["message"]  # who saved it meanwhile
+    assert "присъствието" in answer["message"]  # and what
+    assert Attendance.objects.get(session=session, member=first).status == "attended"
+
+
+def test_the_same_attendance_sent_twice_from_the_outbox_is_recorded_once(client, specialist, group):
+    session = group_session_create(
+        actor=specialist, group=group, held_on=timezone.localdate(), topic="Игрите"
+    )
+    client.force_login(specialist)
+    key = str(uuid.uuid4())
+    data = {"version": session.version, "attended": [group.members.first().pk]}
+    url = reverse("programmes:group_attendance", args=[session.pk])
+    first = json.loads(
+        client.post(url, data, HTTP_X_ZAKRILA_OUTBOX="1", HTTP_IDEMPOTENCY_KEY=key).content
+    )
+    again = json.loads(
+        client.post(url, data, HTTP_X_ZAKRILA_OUTBOX="1", HTTP_IDEMPOTENCY_KEY=key).content
+    )
+    assert first["status"] == "done" and not first["repeated"]
+    assert again["status"] == "done" and again["repeated"]  # not a conflict with itself
+    session.refresh_from_db()
+    assert session.version == 2
+
+
+def test_the_members_who_stopped_coming_are_shown_to_the_facilitator(client, specialist, group):
+    members = list(group.members.order_by("id"))
+    today = timezone.localdate()
+    for weeks_ago in (4, 3, 2, 1):
+        session = group_session_create(
+            actor=specialist, group=group, held_on=today - dt.timedelta(weeks=weeks_ago),
+            topic=f"Среща {weeks_ago}",
+        )  # fmt: skip
+        # The first member stopped coming three sessions ago; the second cancelled once.
+        came = [m.pk for m in members[1:]] if weeks_ago < 4 else [m.pk for m in members]
+        cancelled = [members[1].pk] if weeks_ago == 2 else []
+        came = [pk for pk in came if pk not in cancelled]
+        group_attendance_record(
+            actor=specialist, session=session, attended=came, cancelled=cancelled,
+            expected_version=session.version,
+        )  # fmt: skip
+    assert members_who_stopped_coming(group) == [members[0]]
+    client.force_login(specialist)
+    page = client.get(reverse("programmes:group", args=[group.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    stopped = text.split('data-testid="stopped-coming"')[1].split("</section>")[0]
+    assert members[0].display_name in stopped and members[1].display_name not in stopped
+
+
+def test_attendance_is_refused_to_a_role_that_does_not_run_groups(
+    client, carer, outsider, specialist, group
+):
+    session = group_session_create(
+        actor=specialist, group=group, held_on=timezone.localdate(), topic="Х"
+    )
+    url = reverse("programmes:group_attendance", args=[session.pk])
+    client.force_login(carer)
+    assert client.get(url).status_code == 404  # carers do not see groups
+    client.force_login(outsider)
+    assert client.post(url, {"version": session.version}).status_code == 404
+    assert not Attendance.objects.filter(session=session).exclude(status="registered").exists()
