@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.pickers import picker_value
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
@@ -24,13 +26,7 @@ def _today() -> dt.date:
 
 
 def _d(day: dt.date) -> str:
-    """A date as the pages show it (дд.мм.гггг)."""
     return f"{day:%d.%m.%Y}"
-
-
-def _picked(day: dt.date) -> str:
-    """A date as the browser's date picker takes it (ISO)."""
-    return day.isoformat()
 
 
 def _sign_in(page, server: str, email: str) -> None:
@@ -62,7 +58,7 @@ def test_a_maternity_signal_at_night_to_the_mother_going_home_is_counted(page, d
     night = _today() if dt.datetime.now().hour >= 3 else _today() - dt.timedelta(days=1)  # noqa: DTZ005
     page.get_by_label("Болница").fill("УМБАЛ „Канев“ – Русе")
     page.get_by_label("Отделение").fill("Неонатология")
-    page.get_by_label("Сигналът е получен на").fill(f"{_picked(night)}T02:40")
+    page.get_by_label("Сигналът е получен на").fill(picker_value(f"{_d(night)} 02:40"))
     page.get_by_label("Кой се обади").fill("дежурна акушерка")
     page.get_by_label("Майка: собствено име").fill("Силвия")
     page.get_by_label("Майка: фамилия").fill("Костадинова")
@@ -84,7 +80,7 @@ def test_a_maternity_signal_at_night_to_the_mother_going_home_is_counted(page, d
     page.get_by_role("link", name="Приключване на участието").click()
     page.get_by_label("Как приключва участието?").select_option("completed")
     page.get_by_label("Изход", exact=True).select_option("home_with_mother")
-    page.get_by_label("Дата на резултата").fill(_picked(_today()))
+    page.get_by_label("Дата на резултата").fill(picker_value(_d(_today())))
     _submit(page)
     assert "изписано с майката" in page.get_by_test_id("enrolment-outcome").inner_text()
     page.get_by_role("link", name="Програмата").click()
@@ -105,7 +101,7 @@ def test_a_pregnancy_at_ten_weeks_shows_its_contacts_and_overdue_ones_reach_home
     last_period = _today() - dt.timedelta(weeks=10)
     page.get_by_label("Жена: собствено име").fill("Деница")
     page.get_by_label("Жена: фамилия").fill("Янкова")
-    page.get_by_label("Последна менструация").fill(_picked(last_period))
+    page.get_by_label("Последна менструация").fill(picker_value(_d(last_period)))
     # A field worker does not see health notes: no risk flags on her form.
     assert page.get_by_text("Рискове").count() == 0
     _submit(page)
@@ -152,7 +148,7 @@ def test_a_child_moved_to_a_family_in_march_is_followed_up_and_counted(page, dem
     # Moved to a foster family in March of last year: June, September and March are behind us.
     march = dt.date(_today().year - 1, 3, 12)
     page.get_by_role("link", name="Детето е изведено от институцията").click()
-    page.get_by_label("Изведено от институцията на").fill(_picked(march))
+    page.get_by_label("Изведено от институцията на").fill(picker_value(_d(march)))
     page.get_by_label("Изведено в", exact=True).select_option("foster_family")
     _submit(page)
     visits = page.get_by_test_id("enrolment-visits").inner_text()
