@@ -117,3 +117,21 @@ def test_ruse_has_a_team_with_a_realistic_caseload_and_a_handful_of_overdue_work
         assert overdue <= 5, (user.email, overdue)
         overdue_total += overdue
     assert 1 <= overdue_total <= 8  # some, to show what overdue looks like
+
+
+def test_every_programme_page_of_the_demo_opens_for_those_who_work_with_it(client, demo):
+    """The route harness walks one record of each kind; each programme has its own page
+    (a summary per kind of programme), so every one of them is opened here."""
+    from django.urls import reverse
+
+    from zakrila.organisations.models import Programme
+
+    pages = 0
+    for email in ("director@demo.zakrila.bg", "field_worker@demo.zakrila.bg"):
+        client.force_login(User.objects.get(email=email))
+        mine = Membership.objects.filter(user__email=email).values("organisation_id")
+        for programme in Programme.objects.filter(organisation_id__in=mine):
+            response = client.get(reverse("programmes:programme", args=[programme.pk]))
+            assert response.status_code in (200, 403), (email, programme.name)
+            pages += response.status_code == 200
+    assert pages >= 6

@@ -37,6 +37,11 @@ def _sign_in(page, server: str, email: str) -> None:
     page.wait_for_url(f"{server}/")
 
 
+def _field(page, label: str):
+    """A form field by its whole label, whether or not it is marked required (" *")."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+
+
 def _submit(page, name: str = "Запис") -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=name, exact=True).click()
@@ -71,7 +76,7 @@ def test_a_maternity_signal_at_night_to_the_mother_going_home_is_counted(page, d
     assert "02:40" in signal.inner_text() and "Силвия Костадинова" in signal.inner_text()
     # The work: the first visit at the ward.
     page.get_by_test_id("enrolment-visits").get_by_role("link", name="Отбележи").first.click()
-    page.get_by_label("Вид", exact=True).select_option("ward")
+    _field(page, "Вид").select_option("ward")
     page.get_by_label("посещение в отделението").check()
     page.get_by_label("документи").check()
     _submit(page)
@@ -79,7 +84,7 @@ def test_a_maternity_signal_at_night_to_the_mother_going_home_is_counted(page, d
     # The outcome, with its date.
     page.get_by_role("link", name="Приключване на участието").click()
     page.get_by_label("Как приключва участието?").select_option("completed")
-    page.get_by_label("Изход", exact=True).select_option("home_with_mother")
+    _field(page, "Изход").select_option("home_with_mother")
     page.get_by_label("Дата на резултата").fill(picker_value(_d(_today())))
     _submit(page)
     assert "изписано с майката" in page.get_by_test_id("enrolment-outcome").inner_text()
@@ -143,13 +148,13 @@ def test_a_child_moved_to_a_family_in_march_is_followed_up_and_counted(page, dem
     page.get_by_role("link", name="Извеждане на дете от институция").click()
     page.get_by_label("Дете: собствено име").fill("Калоян")
     page.get_by_label("Дете: фамилия").fill("Симеонов")
-    page.get_by_label("Институция", exact=True).fill("ДМСГД – Русе")
+    _field(page, "Институция").fill("ДМСГД – Русе")
     _submit(page)
     # Moved to a foster family in March of last year: June, September and March are behind us.
     march = dt.date(_today().year - 1, 3, 12)
     page.get_by_role("link", name="Детето е изведено от институцията").click()
     page.get_by_label("Изведено от институцията на").fill(picker_value(_d(march)))
-    page.get_by_label("Изведено в", exact=True).select_option("foster_family")
+    _field(page, "Изведено в").select_option("foster_family")
     _submit(page)
     visits = page.get_by_test_id("enrolment-visits").inner_text()
     for due in (dt.date(march.year, 6, 12), dt.date(march.year, 9, 12), dt.date(march.year + 1, 3, 12)):  # fmt: skip
@@ -159,7 +164,7 @@ def test_a_child_moved_to_a_family_in_march_is_followed_up_and_counted(page, dem
         "tr", has_text="Проследяване на 12 месеца"
     )
     row.get_by_role("link", name="Отбележи").click()
-    page.get_by_label("да", exact=True).check()
+    _field(page, "да").check()
     page.get_by_label("Къде живее детето сега?").select_option("foster_family")
     _submit(page)
     page.get_by_role("link", name="Програмата").click()
