@@ -112,15 +112,18 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
+def _run(command: list[str], env: dict[str, str], *, stdin: str | None = None) -> str:
     if not shutil.which(command[0]):
         raise BackupError(
             f"{command[0]} is not installed: install the PostgreSQL client "
             "(Debian: apt-get install postgresql-client) in the version of the server."
         )
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(  # noqa: S603
+        command, env=env, input=stdin, capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()}")
+    return result.stdout
 
 
 def _snapshot_of_database(workdir: Path) -> tuple[Path, dict[str, Any]]:
@@ -278,10 +281,18 @@ def _restore_database(database_file: Path) -> None:
         args, env = _pg_env()
         # Objects are owned by whoever restores (the migration role); grants are applied again
         # afterwards (docs/operations.md), so a dump restores on a server without the same roles.
+        # The dump as SQL, run by psql in one transaction after emptying the schema: a restore
+        # over an existing database never depends on the order pg_restore --clean drops
+        # constraints in (a foreign key added by a later migration depends on another table's
+        # primary key), and a failed restore leaves the database as it was.
+        script = _run(
+            ["pg_restore", "--no-owner", "--no-acl", "--file", "-", str(database_file)], env
+        )
         _run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-acl",
-             "--single-transaction", "--exit-on-error", *args, str(database_file)],
+            ["psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction",
+             *args],
             env,
+            stdin="DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n" + script,
         )  # fmt: skip
         return
     target = Path(str(settings.DATABASES["default"]["NAME"]))
