@@ -164,7 +164,7 @@ def test_a_child_moved_to_a_family_in_march_is_followed_up_and_counted(page, dem
         "tr", has_text="Проследяване на 12 месеца"
     )
     row.get_by_role("link", name="Отбележи").click()
-    _field(page, "да").check()
+    page.get_by_role("radio", name="да", exact=True).check()
     page.get_by_label("Къде живее детето сега?").select_option("foster_family")
     _submit(page)
     page.get_by_role("link", name="Програмата").click()
