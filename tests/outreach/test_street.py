@@ -178,7 +178,7 @@ def test_a_childs_data_export_holds_every_meeting_and_visit(street_worker, stree
         actor=street_worker, unit=street, person=child, visited_on=timezone.localdate(),
         services=["meal", "consultation"],
     )  # fmt: skip
-    data = person_data(child)
+    data = person_data(child, viewer=street_worker)
     outreach = data["outreach"][0]
     assert outreach["contacts"][0]["place"] == "пазара"
     assert outreach["drop_in_visits"][0]["services"] == ["meal", "consultation"]
