@@ -82,3 +82,38 @@ def test_ruse_case_manager_sees_ruse_not_the_other_organisation(client, demo):
         assert client.get(unit.get_absolute_url()).status_code == 404
     for unit in Unit.objects.filter(organisation__name_bg="Сдружение „Еквилибриум“"):
         assert client.get(unit.get_absolute_url()).status_code == 200
+
+
+def test_ruse_has_a_team_with_a_realistic_caseload_and_a_handful_of_overdue_work(demo):
+    """#12 §4.13: several workers per role in Ruse (the demo logins unchanged), 15–25 open
+    families per case manager, and only a handful of overdue tasks to show what overdue is."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from zakrila.cases.models import Case, CaseStatus, Task
+
+    ruse = Organisation.objects.get(name_bg="Сдружение „Еквилибриум“")
+    managers = [
+        m.user
+        for m in Membership.objects.filter(organisation=ruse).select_related("user")
+        if Role.CASE_MANAGER in m.roles
+    ]
+    assert len(managers) >= 3
+    assert "case_manager@demo.zakrila.bg" in {user.email for user in managers}
+    for role in (Role.SPECIALIST, Role.FIELD_WORKER, Role.CARER):
+        staff = [m for m in Membership.objects.filter(organisation=ruse) if role in m.roles]
+        assert len(staff) >= 2, role
+    today = timezone.localdate()
+    overdue_total = 0
+    for user in managers:
+        open_cases = (
+            Case.objects.exclude(status=CaseStatus.CLOSED)
+            .filter(Q(key_worker=user) | Q(team=user))
+            .distinct()
+            .count()
+        )
+        assert 15 <= open_cases <= 25, (user.email, open_cases)
+        overdue = Task.objects.open().filter(assignee=user, due_on__lt=today).count()
+        assert overdue <= 5, (user.email, overdue)
+        overdue_total += overdue
+    assert 1 <= overdue_total <= 8  # some, to show what overdue looks like

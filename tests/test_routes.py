@@ -304,8 +304,36 @@ def _demo_record(kind: str, organisation: Any) -> Any:
         **_training_finders(organisation),
         **__import__("tests.routes_programmes").routes_programmes.programme_finders(organisation),
         **_outreach_finders(organisation),
+        **_giving_finders(organisation),
     }
     return finders[kind]()
+
+
+def _giving_finders(organisation: Any) -> dict[str, Any]:
+    from zakrila.giving.models import (
+        Assignment,
+        Distribution,
+        Donor,
+        InKindDonation,
+        MoneyDonation,
+        StockLot,
+        Store,
+        Volunteer,
+        VolunteerNeed,
+    )
+
+    of_org = {"organisation": organisation}
+    return {
+        "giving_volunteer": lambda: Volunteer.objects.filter(**of_org).first(),
+        "giving_need": lambda: VolunteerNeed.objects.filter(**of_org).first(),
+        "giving_assignment": lambda: Assignment.objects.filter(**of_org).first(),
+        "giving_donor": lambda: Donor.objects.filter(**of_org).first(),
+        "giving_money": lambda: MoneyDonation.objects.filter(**of_org).first(),
+        "giving_store": lambda: Store.objects.filter(**of_org).first(),
+        "giving_lot": lambda: StockLot.objects.filter(**of_org).first(),
+        "giving_donation": lambda: InKindDonation.objects.filter(**of_org).first(),
+        "giving_distribution": lambda: Distribution.objects.filter(**of_org).first(),
+    }
 
 
 def _training_finders(organisation: Any) -> dict[str, Any]:

@@ -162,3 +162,33 @@ def test_a_task_written_by_a_person_is_shown_as_written(case_manager, org):
     task = Task(organisation=org, title="Обадете се на училището", assignee=case_manager, due_on=ON)
     with translation.override("en"):
         assert task.display_title == "Обадете се на училището"
+
+
+@pytest.mark.parametrize(
+    ("singular", "plural", "one", "three"),
+    [
+        (
+            "and %(n)s other present",
+            "and %(n)s others present",
+            "и още 1 присъстващ",
+            "и още 3 присъстващи",
+        ),
+        (
+            "%(n)s living in a family (%(share)s %%)",
+            "%(n)s living in a family (%(share)s %%)",
+            "1 живее в семейство (50 %)",
+            "3 живеят в семейство (50 %)",
+        ),
+        (
+            "This need already has the %(n)s person it needs.",
+            "This need already has the %(n)s people it needs.",
+            "Тази нужда вече има нужния 1 човек.",
+            "Тази нужда вече има нужните 3 души.",
+        ),
+    ],
+)
+def test_counts_in_the_new_apps_have_both_bulgarian_forms(bg, singular, plural, one, three):
+    from django.utils.translation import ngettext
+
+    assert ngettext(singular, plural, 1) % {"n": 1, "share": 50} == one
+    assert ngettext(singular, plural, 3) % {"n": 3, "share": 50} == three

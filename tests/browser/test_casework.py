@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests.browser.pickers import picker_value
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
@@ -69,7 +71,7 @@ def test_the_journey_from_referral_to_follow_up(browser, demo_server):
     _submit(worker, "Започване")
     assessment_url = worker.url
     worker.get_by_label("Възраст в месеци").fill("30")
-    worker.get_by_label("Дата на скрининга").fill("20.11.2026")
+    worker.get_by_label("Дата на скрининга").fill(picker_value("20.11.2026"))
     for key, value in {
         "motor": "3",
         "cognitive": "2",

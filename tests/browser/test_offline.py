@@ -293,6 +293,7 @@ def test_the_outbox_is_one_users_and_is_cleared_at_sign_out(
     expect(page.get_by_test_id("outbox-entry")).to_contain_text("нужна е намеса")
     warnings: list[str] = []
     page.once("dialog", lambda dialog: (warnings.append(dialog.message), dialog.accept()))
+    page.get_by_test_id("menu-toggle").click()  # on a phone the account menu is behind "Menu"
     page.locator("details.user-menu summary").click()
     with page.expect_navigation():
         page.get_by_test_id("logout").click()

@@ -63,7 +63,7 @@ def _kept(page: Any, url: str) -> bool:
     return page.evaluate(
         """async (url) => {
             for (const name of await caches.keys()) {
-                if (!name.startswith("zakrila-pages-")) continue;
+                if (!name.startsWith("zakrila-pages-")) continue;
                 if (await (await caches.open(name)).match(url)) return true;
             }
             return false;
@@ -192,3 +192,99 @@ def test_fifteen_peoples_attendance_is_one_tap_each_and_who_stopped_coming_is_sh
         )
     )
     assert counts == {"attended": 13, "no_show": 2}
+
+
+def test_attendance_taken_offline_that_a_colleague_changed_meanwhile_is_refused_and_shown(
+    browser: Any, demo_server: str, demo_data_dir: Path
+) -> None:
+    tablet_context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="bg-BG")
+    office_context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="bg-BG")
+    try:
+        tablet = tablet_context.new_page()
+        _sign_in(tablet, demo_server, "specialist@demo.zakrila.bg")
+        tablet.evaluate("async () => { await navigator.serviceWorker.ready; }")
+        tablet.goto(f"{demo_server}/programmes/groups/")
+        with tablet.expect_navigation():
+            tablet.get_by_test_id("groups").get_by_role("link").first.click()
+        with tablet.expect_navigation():  # last week's meeting, its attendance taken
+            tablet.get_by_test_id("group-sessions").get_by_role(
+                "link", name="отбелязано"
+            ).first.click()
+        url = tablet.url
+        session_id = int(url.rstrip("/").split("/")[-2])
+        tablet.reload()  # now under the service worker: kept for work without signal
+        deadline = time.monotonic() + 15
+        while not (_kept(tablet, url) and _kept(tablet, f"{demo_server}/outbox/")):
+            assert time.monotonic() < deadline, "the attendance page is not kept"
+            time.sleep(0.2)
+
+        # The room has no signal: the facilitator corrects the list; it waits in the outbox.
+        tablet_context.set_offline(True)
+        tablet.reload()
+        expect(tablet.get_by_test_id("offline-copy")).to_be_visible()
+        tablet.get_by_test_id("attendance-row").first.click()
+        tablet.get_by_test_id("attendance-save").click()
+        tablet.wait_for_url(f"{demo_server}/outbox/")
+        entries = tablet.get_by_test_id("outbox-entry")
+        expect(entries).to_have_count(1)
+        expect(entries.first).to_contain_text("чака връзка")
+
+        # Meanwhile a colleague saves the same list in the office.
+        office = office_context.new_page()
+        _sign_in(office, demo_server, "director@demo.zakrila.bg")
+        office.goto(url)
+        office.get_by_test_id("attendance-row").nth(1).click()
+        with office.expect_navigation():
+            office.get_by_test_id("attendance-save").click()
+        saved = _query(
+            demo_data_dir,
+            "SELECT member_id, status FROM programmes_attendance WHERE session_id = ? "
+            "ORDER BY member_id",
+            session_id,
+        )
+
+        # Back online: refused as a conflict, shown; the colleague's list stands.
+        tablet_context.set_offline(False)
+        expect(entries.first).to_contain_text("нужна е намеса")
+        message = tablet.get_by_test_id("outbox-entry-message")
+        expect(message).to_contain_text("Променено на сървъра междувременно")
+        expect(message).to_contain_text("director@demo.zakrila.bg")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        tablet.screenshot(path=str(ARTIFACTS / "attendance-conflict-tablet.png"), full_page=True)
+        assert (
+            _query(
+                demo_data_dir,
+                "SELECT member_id, status FROM programmes_attendance WHERE session_id = ? "
+                "ORDER BY member_id",
+                session_id,
+            )
+            == saved
+        )
+    finally:
+        tablet_context.close()
+        office_context.close()
+
+
+def test_an_anonymous_call_is_logged_in_under_a_minute_with_no_personal_data(
+    page: Any, demo_server: str, demo_data_dir: Path
+) -> None:
+    _sign_in(page, demo_server, "specialist@demo.zakrila.bg")
+    page.goto(f"{demo_server}/programmes/line/")
+    started = time.monotonic()
+    with page.expect_navigation():
+        page.get_by_test_id("call-new").click()
+    # Everything else has a default (now, the phone, a parent, anonymous): the concern only.
+    page.get_by_label("Тема").select_option(label="поведение на детето")
+    with page.expect_navigation():
+        page.get_by_test_id("call-save").click()
+    elapsed = time.monotonic() - started
+    expect(page.get_by_test_id("call-anonymous")).to_be_visible()
+    number = page.locator("h1").inner_text().split()[-1]
+    assert elapsed < 60, elapsed
+    rows = _query(
+        demo_data_dir,
+        "SELECT anonymous, caller_name, caller_phone, category, subcategory "
+        "FROM programmes_call WHERE number = ?",
+        number,
+    )
+    assert rows == [(1, "", "", "parenting", "behaviour")]

@@ -147,3 +147,31 @@ def test_the_line_is_closed_to_those_who_do_not_work_on_it(
     client.force_login(outsider)
     assert client.get(reverse("programmes:call", args=[call.pk])).status_code == 404
     assert client.post(reverse("programmes:call_referral", args=[call.pk]), {}).status_code == 404
+
+
+def test_a_named_callers_name_and_number_go_after_the_retention_period(specialist, cop):
+    from zakrila.privacy.retention import retention_run
+
+    old = call_log(
+        actor=specialist, unit=cop, started_at=timezone.now() - timezone.timedelta(days=4 * 365),
+        category="family", anonymous=False, caller_name="Мария", caller_phone="0888",
+        advice="Съвет.",
+    )  # fmt: skip
+    recent = call_log(
+        actor=specialist, unit=cop, started_at=timezone.now(), category="family",
+        anonymous=False, caller_name="Петя",
+    )  # fmt: skip
+    result = retention_run()
+    assert result.records["call"] == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.anonymous, old.caller_name, old.caller_phone, old.advice) == (
+        True,
+        "",
+        "",
+        "Съвет.",
+    )
+    assert recent.caller_name == "Петя"
+    assert AuditEvent.objects.filter(
+        object_type="programmes.call", object_id=str(old.pk), action="delete"
+    ).exists()

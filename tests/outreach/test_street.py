@@ -182,3 +182,61 @@ def test_a_childs_data_export_holds_every_meeting_and_visit(street_worker, stree
     outreach = data["outreach"][0]
     assert outreach["contacts"][0]["place"] == "пазара"
     assert outreach["drop_in_visits"][0]["services"] == ["meal", "consultation"]
+
+
+def test_a_field_session_lists_the_women_the_pregnancy_programme_follows(
+    client, street_worker, street, cop, org
+):
+    from tests.factories import PersonFactory, ProgrammeFactory
+    from zakrila.organisations.models import ProgrammeKind
+    from zakrila.programmes.services.enrolments import enrolment_start
+
+    programme = ProgrammeFactory(
+        organisation=org, unit=cop, kind=ProgrammeKind.FAMILY_PLANNING, name="Семейно планиране"
+    )
+    woman = PersonFactory(organisation=org, unit=cop, first_name="Сибел", sex="female")
+    enrolment_start(actor=street_worker, programme=programme, person=woman, worker=street_worker)
+    session = _session(
+        street_worker, street, timezone.now(), kind="field", topic="Семейно планиране"
+    )
+    client.force_login(street_worker)
+    form = client.get(reverse("programmes:outreach_contact_new", args=[session.pk]))
+    assert f'<option value="{woman.pk}">Сибел</option>' in form.content.decode()
+    client.post(
+        reverse("programmes:outreach_contact_new", args=[session.pk]),
+        {"person": woman.pk, "sex": "unknown", "submission_key": str(uuid.uuid4())},
+    )
+    assert session.contacts.get().person == woman
+
+
+def test_a_child_met_again_is_kept_the_retention_period_runs_from_the_last_meeting(
+    street_worker, street
+):
+    from zakrila.privacy.retention import retention_candidates
+
+    first = _session(street_worker, street, timezone.now() - dt.timedelta(days=4 * 365))
+    child = outreach_contact_record(
+        actor=street_worker, session=first, description="момче, ~10 г."
+    ).person
+    long_ago = timezone.now() - dt.timedelta(days=4 * 365)
+    Person.objects.filter(pk=child.pk).update(updated_at=long_ago)
+    assert child.pk in {c.person_id for c in retention_candidates()}
+    outreach_contact_record(
+        actor=street_worker, session=_session(street_worker, street, timezone.now()), person=child
+    )
+    assert child.pk not in {c.person_id for c in retention_candidates()}
+    child.refresh_from_db()
+    assert child.version == 1  # nobody's open form of the child became stale
+
+
+def test_the_contact_form_kept_on_the_phone_holds_no_family_name(client, street_worker, street):
+    session = _session(street_worker, street, timezone.now())
+    child = outreach_contact_record(
+        actor=street_worker, session=session, description="момче, ~12 г.", nickname="Малкия"
+    ).person
+    child.first_name, child.last_name = "Иван", "Петров"
+    child.save()
+    client.force_login(street_worker)
+    page = client.get(reverse("programmes:outreach_contact_new", args=[session.pk]))
+    text = page.content.decode()
+    assert "Иван „Малкия“ (момче, ~12 г.)" in text and "Петров" not in text

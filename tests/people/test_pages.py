@@ -550,3 +550,35 @@ def test_roles_outside_the_case_team_never_see_health_notes(client, org, child, 
     client.force_login(user)
     response = client.get(child.get_absolute_url())
     assert "Епилепсия" not in response.content.decode()
+
+
+def test_the_printed_export_speaks_to_the_family_not_in_field_names(
+    client, director, child, case_manager, cop
+):
+    """#12 §4.7: labels, Bulgarian values, dates as дд.мм.гггг, a case's contacts as rows; no
+    ``birth_date``, no ISO dates, no Python lists or dictionaries."""
+    import io
+
+    from pypdf import PdfReader
+
+    from zakrila.cases.services import case_open, contact_record
+
+    case = case_open(
+        actor=case_manager, unit=cop, person=child, key_worker=case_manager,
+        without_referral_reason="консултация",
+    )  # fmt: skip
+    contact_record(
+        actor=case_manager, case=case, kind="home_visit",
+        occurred_at=dt.datetime(2026, 11, 20, 10, 30, tzinfo=timezone.get_current_timezone()),
+        duration_minutes=30,
+        note="Посещение в дома.",
+    )  # fmt: skip
+    client.force_login(director)
+    response = client.get(reverse("people:export", args=[child.pk, "pdf"]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    flat = " ".join(text.split())
+    assert "дата на раждане" in flat.lower() and "03.05.2016" in flat
+    assert "женски" in flat  # the sex's label, not "female"
+    assert "Посещение в дома." in flat and "20.11.2026" in flat
+    for raw in ("birth_date", "2016-05-03", "female", "[{", "{'", "'kind'", "None", "T10:30"):
+        assert raw not in flat, raw

@@ -57,6 +57,17 @@ def _staff(organisation: Organisation, role: str) -> User | None:
     return None
 
 
+def staff_of_role(organisation: Organisation, role: str) -> list[User]:
+    """Everyone of the organisation with this role, the demo login first."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("id")
+        if role in membership.roles
+    ]
+
+
 def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
     """Cases of the organisation's community support centre; nothing when it already has some."""
     if Case.objects.filter(organisation=organisation).exists():
@@ -66,10 +77,11 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
         .order_by("id")
         .first()
     )
-    manager = _staff(organisation, Role.CASE_MANAGER)
-    specialist = _staff(organisation, Role.SPECIALIST)
+    managers = staff_of_role(organisation, Role.CASE_MANAGER)
+    specialists = staff_of_role(organisation, Role.SPECIALIST)
+    field_workers = staff_of_role(organisation, Role.FIELD_WORKER)
     director = _staff(organisation, Role.DIRECTOR)
-    if unit is None or manager is None:
+    if unit is None or not managers:
         return 0
     rng = random.Random(seed)  # noqa: S311  (demo data, not secrets)
     today = timezone.localdate()
@@ -81,7 +93,20 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
     made = 0
     for index, household in enumerate(households):
         child = household.child
-        received = today - dt.timedelta(days=rng.randint(20, 400))
+        # The caseload is shared: the demo login keeps the long file and the restricted case.
+        manager = managers[0] if index in (2, 3) else managers[index % len(managers)]
+        specialist = specialists[index % len(specialists)] if specialists else None
+        stage = index % 5
+        # Dates that keep overdue work to a handful: a new case is assessed within its 30 days,
+        # a plan is reviewed six months after it starts; one case of each shows what overdue is.
+        if stage <= 1:
+            received = today - dt.timedelta(days=rng.randint(3, 25))
+        elif stage <= 3:
+            received = today - dt.timedelta(days=rng.randint(40, 150))
+        else:
+            received = today - dt.timedelta(days=rng.randint(60, 400))
+        if index == 5:
+            received = today - dt.timedelta(days=45)  # its assessment is overdue
         long_file = index == 2  # a family supported every week for more than a year
         if long_file:
             received = today - dt.timedelta(days=430)
@@ -114,10 +139,11 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
         case.refresh_from_db()
         if specialist is not None:
             case.team.add(specialist)
+        if field_workers and index % 4 == 1:  # families the field worker visits at home
+            case.team.add(field_workers[(index // 4) % len(field_workers)])
         if index == 3:
             Case.objects.filter(pk=case.pk).update(is_restricted=True, risk_level="high")
             case.refresh_from_db()
-        stage = index % 5
         if stage >= 1:
             case = case_move(
                 actor=manager,
@@ -135,7 +161,10 @@ def build_cases(*, organisation: Organisation, seed: int, count: int) -> int:
             visits = [timezone.now() - dt.timedelta(weeks=week, hours=2) for week in range(60)]
         else:
             visits = [
-                timezone.now() - dt.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8))
+                timezone.now()
+                - dt.timedelta(
+                    days=rng.randint(0, min(60, (today - received).days)), hours=rng.randint(0, 8)
+                )
                 for _visit in range(rng.randint(1, 5))
             ]
         for occurred_at in visits:

@@ -31,6 +31,7 @@ from zakrila.organisations.models import (
 )
 from zakrila.people.demo import PeoplePlan, build_people
 from zakrila.placements.demo import build_placements
+from zakrila.programmes.demo import build_programmes
 from zakrila.programmes.demo_outreach import build_outreach
 from zakrila.training.demo import build_training
 
@@ -84,6 +85,13 @@ OTHER = OrgPlan(
 )
 
 # Which units a role's membership is limited to (by unit code); absent: every unit.
+# Ruse has a team, not one person per role: more staff beside the demo logins, with their own
+# e-mails (``case_manager.2@demo.zakrila.bg``), so the caseload is spread as in a real centre.
+EXTRA_STAFF = {
+    "ruse": {Role.CASE_MANAGER: 2, Role.SPECIALIST: 1, Role.FIELD_WORKER: 1, Role.CARER: 2},
+    "other": {},
+}
+
 UNIT_LIMITS = {
     "ruse": {Role.CARER: ["ЦНСТ", "СП"], Role.FIELD_WORKER: ["ЦРДУ", "ЦОП"]},
     "other": {},
@@ -119,12 +127,14 @@ def build_demo() -> list[DemoLogin]:
         today = timezone.localdate()
         build_people(organisation=ruse, plan=RUSE_PEOPLE, seed=SEED, today=today)
         build_people(organisation=other, plan=OTHER_PEOPLE, seed=SEED + 1, today=today)
-        build_cases(organisation=ruse, seed=SEED, count=40)
+        build_cases(organisation=ruse, seed=SEED, count=60)
         build_cases(organisation=other, seed=SEED + 1, count=8)
         build_placements(organisation=ruse, seed=SEED)
         build_training(organisation=ruse, seed=SEED)
         build_giving(organisation=ruse, seed=SEED)
         build_outreach(organisation=ruse, seed=SEED)
+        build_programmes(organisation=ruse, seed=SEED)
+        build_programmes(organisation=other, seed=SEED + 1, small=True)
         reminders_refresh()
         admin_email = "admin@demo.zakrila.bg"
         if not User.objects.filter(email=admin_email).exists():
@@ -285,4 +295,26 @@ def _users(plan: OrgPlan, org: Organisation, *, seed: int) -> list[DemoLogin]:
         if created and role in limits:
             membership.units.set(Unit.objects.filter(organisation=org, code__in=limits[role]))
         logins.append(DemoLogin(email, role.value, org.name_bg))
+    _extra_staff(plan, org, seed=seed)
     return logins
+
+
+def _extra_staff(plan: OrgPlan, org: Organisation, *, seed: int) -> None:
+    """The colleagues of the demo logins (their own Faker seed, so the logins' names stay)."""
+    fake = Faker("bg_BG")
+    fake.seed_instance(seed + 100)
+    limits = UNIT_LIMITS[plan.key]
+    for role, extra in EXTRA_STAFF[plan.key].items():
+        for number in range(2, 2 + extra):
+            email = f"{role.value}.{number}@{plan.domain}"
+            name = f"{fake.first_name_female()} {fake.last_name_female()}"
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
+            membership, created = Membership.objects.get_or_create(
+                user=user,
+                organisation=org,
+                defaults={"roles": [role.value], "starts_on": dt.date(2025, 1, 1)},
+            )
+            if created and role in limits:
+                membership.units.set(Unit.objects.filter(organisation=org, code__in=limits[role]))

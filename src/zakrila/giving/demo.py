@@ -296,12 +296,13 @@ def _volunteers(
     now = timezone.now()
     day = start
     while day <= today + dt.timedelta(days=21):
+        # A weekly afternoon with the children in each unit (Tuesdays in the centre, Saturdays
+        # in the Pink House) and, every other Friday, sorting donations in the store.
         for unit in units:
-            if day.weekday() in (1, 3) or (
-                unit.kind == UnitKind.FAMILY_TYPE_PLACEMENT and day.weekday() == 5
-            ):
+            weekday = 5 if unit.kind == UnitKind.FAMILY_TYPE_PLACEMENT else 1
+            if day.weekday() == weekday:
                 _need_with_volunteers(coordinator, unit, day, people, rng, now, with_children=True)
-        if day.weekday() == 4 and units:
+        if day.weekday() == 4 and day.isocalendar().week % 2 == 0 and units:
             _need_with_volunteers(coordinator, units[0], day, people, rng, now, with_children=False)
         day += dt.timedelta(days=1)
     # One certificate runs out in about ten days: the home page warns the coordinator.
@@ -325,7 +326,7 @@ def _need_with_volunteers(
         title, hours = "Сортиране на даренията в склада", (10, 13)
     need = need_create(
         actor=coordinator, unit=unit, title=title, starts_at=_at(day, hours[0]),
-        ends_at=_at(day, hours[1]), people_needed=rng.randint(1, 3), with_children=with_children,
+        ends_at=_at(day, hours[1]), people_needed=rng.randint(2, 3), with_children=with_children,
     )  # fmt: skip
     for volunteer in rng.sample(people, need.people_needed):
         current = Volunteer.objects.get(pk=volunteer.pk)

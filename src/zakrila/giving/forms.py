@@ -22,8 +22,6 @@ from zakrila.giving.models import (
 )
 from zakrila.people.forms import DATE_WIDGET
 
-DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y"]
-
 
 class ItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
@@ -231,8 +229,6 @@ class NeedForm(forms.ModelForm):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
-        for name in ("starts_at", "ends_at"):
-            cast(forms.DateTimeField, self.fields[name]).input_formats = DATETIME_FORMATS
 
 
 class VolunteerChoiceField(forms.ModelChoiceField):
@@ -243,12 +239,10 @@ class VolunteerChoiceField(forms.ModelChoiceField):
 class AssignmentForm(forms.Form):
     volunteer = VolunteerChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none())
     starts_at = forms.DateTimeField(
-        label=_("From"), widget=DATETIME_WIDGET, required=False, input_formats=DATETIME_FORMATS,
+        label=_("From"), widget=DATETIME_WIDGET, required=False,
         help_text=_("Empty: the whole time of the need."),
     )  # fmt: skip
-    ends_at = forms.DateTimeField(
-        label=_("Until"), widget=DATETIME_WIDGET, required=False, input_formats=DATETIME_FORMATS
-    )
+    ends_at = forms.DateTimeField(label=_("Until"), widget=DATETIME_WIDGET, required=False)
 
     def __init__(self, *args: Any, volunteers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,12 +11,17 @@ holds ``{"withheld": true, "reason": "…"}`` in place of each such field or rec
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
+import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.accounts.policy import is_withheld, withheld_fields, withheld_marker
@@ -132,12 +137,16 @@ def person_data(person: Person, *, viewer: Any) -> dict[str, Any]:
     }
 
 
-# Titles of the sections and of their columns, for the printed export.
-LABELS = {
+# Titles of the sections and of their columns, for the printed export. Apps that add a section
+# name its title and columns here too (``LABELS.update`` in their hooks), or they are looked up
+# as Person fields and last shown as words.
+LABELS: dict[str, Any] = {
     "aliases": _("Other names"),
     "households": _("Households"),
     "consents": _("Consents"),
     "disclosures": _("Disclosures to other organisations"),
+    "cases": _("Cases"),
+    "placements": _("Placements"),
     "first_name": _("first name"),
     "middle_name": _("middle name"),
     "last_name": _("last name"),
@@ -159,8 +168,6 @@ LABELS = {
     "recipient": _("recipient"),
     "what": _("what was disclosed"),
     "disclosed_on": _("disclosed on"),
-    "cases": _("Cases"),
-    "placements": _("Placements"),
     "number": _("number"),
     "unit": _("unit"),
     "status": _("status"),
@@ -178,43 +185,103 @@ LABELS = {
     "text": _("text"),
 }
 _META_KEYS = {"exported_at", "organisation", "person_id", "person", "labels"}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?)?$")
 
 
-def _printable(value: Any) -> Any:
+@dataclass(frozen=True)
+class PrintedField:
+    """One line of the printed export: its label, its value as words, and the rows under it
+    when the value is a list of records (the contacts of a case)."""
+
+    label: str
+    text: str
+    rows: list[list[PrintedField]] = field(default_factory=list)
+
+
+def _label(name: str) -> str:
+    if name in LABELS:
+        return str(LABELS[name])
+    try:
+        return str(getattr(Person._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
+
+def _text(value: Any, *, name: str = "") -> str:
+    """A value as a person reads it: дд.мм.гггг, да/не, the choice's label, lists as words."""
     if is_withheld(value):
-        return _("withheld: %(reason)s") % {"reason": value["reason"]}
+        return str(_("withheld: %(reason)s") % {"reason": value["reason"]})
+    if value is None or value == "":
+        return "—"
     if value is True:
-        return _("yes")
+        return str(_("yes"))
     if value is False:
-        return _("no")
-    if isinstance(value, list):  # rows inside a row (a case's contacts): one line each
-        return "\n".join(
-            "; ".join(f"{LABELS.get(k, k)}: {_printable(v) if v not in ('', None) else '—'}" for k, v in item.items())
-            if isinstance(item, dict) else str(_printable(item))
-            for item in value
-        )  # fmt: skip
-    return value
+        return str(_("no"))
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, str) and _ISO.match(value):
+        parsed: dt.date | dt.datetime
+        try:
+            parsed = (
+                dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                if len(value) > 10
+                else dt.date.fromisoformat(value)
+            )
+        except ValueError:
+            return value
+        if isinstance(parsed, dt.datetime) and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        return _text(parsed)
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item) for item in value) or "—"
+    if name:
+        try:
+            choices = dict(getattr(Person._meta.get_field(name), "flatchoices", ()))
+        except FieldDoesNotExist:
+            choices = {}
+        if value in choices:
+            return str(choices[value])
+    return str(value)
+
+
+def _printed(name: str, value: Any) -> PrintedField:
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(item, dict) and not is_withheld(item) for item in value)
+    ):
+        rows = [[_printed(key, item_value) for key, item_value in item.items()] for item in value]
+        return PrintedField(_label(name), "", rows)
+    return PrintedField(_label(name), _text(value, name=name))
 
 
 def person_pdf(data: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
-    """The export printed for the family."""
+    """The export printed for the family: labels, not field names; Bulgarian values, dates as
+    дд.мм.гггг; a list of records (a case's contacts) as rows, never as Python text."""
     rows = [
-        (data["labels"][name], _printable(value))
+        _printed(name, value)
         for name, value in data["person"].items()
         if value not in ("", None, False)
     ]
     sections = [
         (
-            LABELS.get(key, key),
+            _label(key),
             [
-                [(_("withheld"), _printable(item))]
+                [PrintedField(str(_("withheld")), _text(item))]
                 if is_withheld(item)
-                else [(LABELS.get(name, name), _printable(value)) for name, value in item.items()]
+                else [_printed(name, value) for name, value in item.items()]
                 for item in items
             ],
         )
         for key, items in data.items()
-        if key not in _META_KEYS
+        if key not in _META_KEYS and isinstance(items, list)
     ]
-    context = {"data": data, "rows": rows, "sections": sections}
+    context = {
+        "data": data,
+        "rows": rows,
+        "sections": sections,
+        "exported_at": _text(data.get("exported_at")),
+    }
     return render_pdf("people/export_pdf.html", context, request=request)

@@ -10,7 +10,9 @@ from django.utils import timezone
 from faker import Faker
 
 from zakrila.accounts.models import Membership, Role, User
-from zakrila.cases.services import case_open
+from zakrila.cases.demo import staff_of_role
+from zakrila.cases.models import Case, CaseStatus, CaseStatusChange
+from zakrila.cases.services import case_move, case_open
 from zakrila.organisations.models import Organisation, Unit, UnitKind
 from zakrila.people.models import Person, Sex
 from zakrila.people.name_index import index_person
@@ -66,11 +68,12 @@ def build_placements(*, organisation: Organisation, seed: int) -> int:
     """Nothing when the organisation already has placements."""
     if Placement.objects.filter(organisation=organisation).exists():
         return 0
-    manager = _staff(organisation, Role.CASE_MANAGER)
-    carer = _staff(organisation, Role.CARER) or manager
+    managers = staff_of_role(organisation, Role.CASE_MANAGER)
+    carers = staff_of_role(organisation, Role.CARER) or managers
     director = _staff(organisation, Role.DIRECTOR)
-    if manager is None or carer is None or director is None:
+    if not managers or not carers or director is None:
         return 0
+    manager, carer = managers[0], carers[0]
     fake = Faker("bg_BG")
     fake.seed_instance(seed)
     rng = random.Random(seed)  # noqa: S311  (demo data, not secrets)
@@ -100,6 +103,9 @@ def build_placements(*, organisation: Organisation, seed: int) -> int:
             day = today - dt.timedelta(days=365 - rng.randint(0, 40))
             while day < today:
                 child = _child(organisation, unit, fake, rng, today)
+                # Each child's case with one of the case managers, each shift with one carer.
+                manager = managers[made % len(managers)]
+                carer = carers[made % len(carers)]
                 case = case_open(
                     actor=manager, unit=unit, person=child, key_worker=manager,
                     without_referral_reason="Настаняване по заповед на ДСП", opened_on=day,
@@ -128,6 +134,9 @@ def build_placements(*, organisation: Organisation, seed: int) -> int:
                 end = day + dt.timedelta(days=stay)
                 still_here = end >= today and (not emergency or index < 2)
                 if still_here:
+                    # The child lives here now: the case is in support (no referral to wait for).
+                    case_move(actor=manager, case=case, to_status=CaseStatus.SUPPORT,
+                              expected_version=case.version)  # fmt: skip
                     for kind, text in rng.sample(DIARY, 3):
                         diary_write(actor=carer, placement=placement, kind=kind, text=text,
                                     written_at=max(admitted, timezone.now() - dt.timedelta(days=rng.randint(0, 10), hours=rng.randint(1, 9))))  # fmt: skip
@@ -142,9 +151,18 @@ def build_placements(*, organisation: Organisation, seed: int) -> int:
                     actor=manager, placement=placement, discharged_at=min(max(_at(end, 11), admitted + dt.timedelta(hours=3)), timezone.now()),
                     destination=destination, expected_version=placement.version,
                 )  # fmt: skip
+                # The stay ended: so did the case (carried over from the paper register, so
+                # without the closure's follow-ups, which were done on paper).
+                Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_on=end)
+                CaseStatusChange.objects.create(
+                    organisation=organisation, case=case, from_status=case.status,
+                    to_status=CaseStatus.CLOSED, reason="Напусна звеното", changed_on=end,
+                    created_by=manager,
+                )  # fmt: skip
                 day = end + dt.timedelta(
                     days=rng.randint(1, 20) if emergency else rng.randint(5, 40)
                 )
+    manager, carer = managers[0], carers[0]
     # A girl brought by the police the night before last: protection ends within hours.
     emergency_unit = Unit.objects.filter(
         organisation=organisation, kind=UnitKind.EMERGENCY_RECEPTION

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import has_capability
@@ -19,6 +19,7 @@ from zakrila.audit.services import audit_record
 from zakrila.cases.models import Case, Task, TaskKind
 from zakrila.cases.services import case_open
 from zakrila.core.concurrency import lock_for_edit
+from zakrila.core.wording import by_sex
 from zakrila.organisations.models import Unit
 from zakrila.people.models import BirthDatePrecision, IdentificationStatus, Person, Sex
 from zakrila.people.services import person_create
@@ -52,9 +53,14 @@ def _refuse_overlapping_stays(*, person: Person, bed: Bed, admitted_at: dt.datet
         .first()
     )
     if elsewhere is not None:
+        values = {"name": person.display_name, "unit": elsewhere.unit.name, "bed": elsewhere.bed.label, "since": _when(elsewhere.admitted_at)}  # fmt: skip
         raise ValidationError(
-            _("%(name)s is already placed in %(unit)s (%(bed)s) since %(since)s: discharge them there first. A child is never in two beds at once.")
-            % {"name": person.display_name, "unit": elsewhere.unit.name, "bed": elsewhere.bed.label, "since": _when(elsewhere.admitted_at)},
+            by_sex(
+                person.sex,
+                male=pgettext("male", "%(name)s is already placed in %(unit)s (%(bed)s) since %(since)s: discharge them there first. A child is never in two beds at once.") % values,
+                female=pgettext("female", "%(name)s is already placed in %(unit)s (%(bed)s) since %(since)s: discharge them there first. A child is never in two beds at once.") % values,
+                other=_("%(name)s is already placed in %(unit)s (%(bed)s) since %(since)s: discharge them there first. A child is never in two beds at once.") % values,
+            ),
             code="child_overlap",
         )  # fmt: skip
     taken = Placement.objects.filter(bed=bed).overlapping(admitted_at, None).first()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.accounts.models import User
-from zakrila.cases.forms import StaffChoiceField
+from zakrila.cases.forms import DATETIME_WIDGET, StaffChoiceField
 from zakrila.cases.models import Case
 from zakrila.organisations.models import Programme
 from zakrila.people.forms import DATE_WIDGET
@@ -156,11 +156,6 @@ class StageForm(forms.Form):
 
 # --- The four programmes' own forms -------------------------------------------------------------
 
-DATETIME_WIDGET = forms.DateTimeInput(
-    format="%d.%m.%Y %H:%M", attrs={"placeholder": "дд.мм.гггг чч:мм", "inputmode": "numeric"}
-)
-DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y"]
-
 
 class _NewPersonFields(forms.Form):
     """A person typed in when they are not registered yet (names in Cyrillic, all optional)."""
@@ -200,9 +195,7 @@ class MaternitySignalForm(_NewPersonFields):
 
     hospital = forms.CharField(label=_("Hospital"), max_length=200)
     ward = forms.CharField(label=_("Ward"), max_length=100, required=False)
-    signalled_at = forms.DateTimeField(
-        label=_("Signal received at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
-    )
+    signalled_at = forms.DateTimeField(label=_("Signal received at"), widget=DATETIME_WIDGET)
     caller = forms.CharField(label=_("Who called"), max_length=200)
     newborn_first_name = forms.CharField(
         label=_("Newborn: first name (if given)"), required=False, max_length=100
@@ -310,7 +303,7 @@ class BirthForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["enrol_in"]).queryset = programmes
 
 
-class LeavingForm(forms.Form):
+class LeavingForm(_NewPersonFields):
     institution = forms.CharField(label=_("Institution"), max_length=200)
     institution_kind = forms.ChoiceField(label=_("Kind of institution"), choices=[])
     planned_on = forms.DateField(label=_("Planned to leave on"), required=False, widget=DATE_WIDGET)
@@ -319,10 +312,13 @@ class LeavingForm(forms.Form):
         label=_("Case"), queryset=Case.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, staff: Any, cases: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: Any, cases: Any, child: Any, **kwargs: Any) -> None:
         from zakrila.programmes.models import InstitutionKind
 
         super().__init__(*args, **kwargs)
+        if child is None:
+            self.fields.update(_name_fields("child", _("Child")))
+            self.fields["child_first_name"].required = True
         cast(forms.ChoiceField, self.fields["institution_kind"]).choices = InstitutionKind.choices
         cast(forms.ModelChoiceField, self.fields["worker"]).queryset = staff
         cast(forms.ModelChoiceField, self.fields["case"]).queryset = cases

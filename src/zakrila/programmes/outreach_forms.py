@@ -20,13 +20,10 @@ from zakrila.programmes.models import (
     OutreachKind,
 )
 
-DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y"]
-DATE_FORMATS = ["%d.%m.%Y"]
 NUMBER = {"inputmode": "numeric"}
 
 
 def _now_field(field: forms.Field) -> None:
-    cast(forms.DateTimeField, field).input_formats = DATETIME_FORMATS
     # A copy of the page kept for offline work shows the time it is opened, not kept.
     field.widget.attrs["data-offline-now"] = ""
 
@@ -68,7 +65,7 @@ class CallForm(forms.Form):
     )  # fmt: skip
     caller_phone = forms.CharField(label=_("Caller's phone"), max_length=40, required=False)
     callback_on = forms.DateField(
-        label=_("Call back on"), required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET,
+        label=_("Call back on"), required=False, widget=DATE_WIDGET,
         help_text=_("When the caller asks to be called back: a task for you on that day."),
     )  # fmt: skip
     unit = UnitChoiceField(label=_("Unit"), queryset=None, required=False)
@@ -148,7 +145,7 @@ class GroupMemberForm(forms.Form):
 
 
 class GroupSessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), input_formats=DATE_FORMATS, widget=DATE_WIDGET)
+    held_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     topic = forms.CharField(label=_("Topic"), max_length=200)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=600, initial=90
@@ -225,7 +222,7 @@ class OutreachContactForm(forms.Form):
 
 
 class DropInForm(forms.Form):
-    visited_on = forms.DateField(label=_("Date"), input_formats=DATE_FORMATS, widget=DATE_WIDGET)
+    visited_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     meal = forms.BooleanField(label=_("Meal"), required=False)
     shower = forms.BooleanField(label=_("Shower"), required=False)
     clothes = forms.BooleanField(label=_("Clothes"), required=False)
@@ -239,9 +236,7 @@ class IdentifyForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     middle_name = forms.CharField(label=_("Middle name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    birth_date = forms.DateField(
-        label=_("Birth date"), required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET
-    )
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE_WIDGET)
     personal_number = forms.CharField(label=_("ЕГН / ЛНЧ"), max_length=10, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 

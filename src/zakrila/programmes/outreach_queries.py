@@ -300,7 +300,8 @@ def outreach_person_for(*, user: Any, pk: int) -> Person:
 
 def known_people(*, user: Any, session: OutreachSession) -> QuerySet[Person]:
     """The people met before in the session's unit's work of the same kind — the children of
-    the street, or the women of the field sessions — to recognise one met again."""
+    the street, or the women of the field sessions (and those the family planning programme
+    follows) — to recognise one met again."""
     met = OutreachContact.objects.filter(
         session__unit=session.unit, session__kind=session.kind
     ).values("person_id")
@@ -311,7 +312,22 @@ def known_people(*, user: Any, session: OutreachSession) -> QuerySet[Person]:
             | Q(pk__in=DropInVisit.objects.values("person_id"))
             | Q(identification_status__in=["anonymous", "partial"])
         ).prefetch_related("aliases")
-    return people.filter(pk__in=met).prefetch_related("aliases")
+    # A field session's women: those met at earlier sessions, and the women the family
+    # planning programme follows (their pregnancy visits), whichever unit registered them.
+    from zakrila.organisations.models import ProgrammeKind
+    from zakrila.programmes.models import Enrolment, EnrolmentStatus
+
+    followed = Enrolment.objects.filter(
+        organisation_id=session.organisation_id,
+        programme__kind=ProgrammeKind.FAMILY_PLANNING,
+        status=EnrolmentStatus.ACTIVE,
+    ).values("person_id")
+    return (
+        outreach_people_visible_to(user)
+        .filter(organisation_id=session.organisation_id)
+        .filter(Q(pk__in=met) | Q(pk__in=followed))
+        .prefetch_related("aliases")
+    )
 
 
 def person_label(person: Person) -> str:
@@ -323,6 +339,19 @@ def person_label(person: Person) -> str:
     if person.description and person.description not in label:
         label = f"{label} ({person.description})"
     return label
+
+
+def choice_label(person: Person) -> str:
+    """The same, as the contact form lists it: the form is kept on the phone for work without
+    signal, so it holds no more than the team needs to recognise someone — a first name (never
+    the family name), the nickname and the description."""
+    nicknames = [alias.full_name for alias in person.aliases.all() if alias.source == "прякор"]
+    parts = [person.first_name] if person.first_name else []
+    if nicknames:
+        parts.append(f"„{nicknames[0]}“")
+    if person.description:
+        parts.append(f"({person.description})")
+    return " ".join(parts) or str(person.pk)
 
 
 @dataclass

@@ -198,6 +198,7 @@ def _leaving_summary(programme: Any, years: list[int]) -> list[Summary]:
         (
             "programmes/_leaving_summary.html",
             {
+                **_action("programmes:leaving_new", programme, _("A child leaving an institution")),
                 "moved": [
                     {
                         "year": year,

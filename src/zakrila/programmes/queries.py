@@ -12,7 +12,7 @@ from django.utils import timezone
 from zakrila.accounts.policy import enrolments_visible_to, get_visible_or_404, visits_visible_to
 from zakrila.people.models import Person
 from zakrila.programmes.models import Enrolment, EnrolmentStatus, Visit, VisitStatus
-from zakrila.programmes.schedules import schedule_for
+from zakrila.programmes.schedules import longest_window_after_due, schedule_for
 
 LIST_SIZE = 50
 DUE_HORIZON = dt.timedelta(days=7)
@@ -140,7 +140,7 @@ def visit_lists(
         programme_id=programme_id,
     )
     overdue = visits.filter(window_end__lt=today)
-    due = visits.filter(window_end__gte=today, due_on__lte=today + DUE_HORIZON)
+    due = _due(visits, today)
     return VisitLists(
         overdue=[
             _row(v, today) for v in overdue.order_by("window_end", "pk").values(*ROW_FIELDS)[:size]
@@ -155,9 +155,19 @@ def visit_counts(*, user: Any, organisation_id: int, worker_id: int) -> tuple[in
     """(overdue, due this week) of a worker, for the home page."""
     today = timezone.localdate()
     visits = planned_visits(user=user, organisation_id=organisation_id, worker_id=worker_id)
-    return (
-        visits.filter(window_end__lt=today).count(),
-        visits.filter(window_end__gte=today, due_on__lte=today + DUE_HORIZON).count(),
+    return visits.filter(window_end__lt=today).count(), _due(visits, today).count()
+
+
+def _due(visits: models.QuerySet[Visit], today: dt.date) -> models.QuerySet[Visit]:
+    """Planned visits whose window is open or opens within the week. A window closes at most
+    ``longest_window_after_due()`` days after the visit is due, so bounding the end of the window
+    lets the (…, status, window_end) indexes read only the next weeks, not every planned visit
+    of the coming year."""
+    horizon = today + DUE_HORIZON
+    return visits.filter(
+        window_end__gte=today,
+        window_end__lte=horizon + dt.timedelta(days=longest_window_after_due()),
+        due_on__lte=horizon,
     )
 
 

@@ -9,7 +9,8 @@ not done by the end of its window is overdue.
 
 A stage with ``repeat_every_days`` is repeatable: it runs while the enrolment is in that stage,
 one visit at a time, the next due that many days after the last one was done (DHIS2's standard
-interval). Visits of the other stages are scheduled as soon as their anchor is known.
+interval). Visits of the other stages are scheduled as soon as their anchor is known (``skip_if_past``: except those whose window had closed
+before the enrolment started).
 
 The same file lists the programme's outcomes; ``in_family`` marks those that count as the
 outcome that matters (the child living in a family).
@@ -62,6 +63,10 @@ class VisitDefinition:
     starts_days: int = 0
     expires_days: int = 0
     questions: str = ""  # a named set of questions asked at the visit (see forms)
+    # Not scheduled when its window had closed before the enrolment started (a pregnancy
+    # registered at 25 weeks has no 20-week contact to miss); otherwise a late enrolment shows
+    # the visits it is already late for.
+    skip_if_past: bool = False
 
     @property
     def title(self) -> str:
@@ -184,6 +189,7 @@ def schedule_from_data(data: Any) -> Schedule:
                 starts_days=int(raw.get("starts_days", 0)),
                 expires_days=int(raw.get("expires_days", 0)),
                 questions=raw.get("questions", ""),
+                skip_if_past=bool(raw.get("skip_if_past", False)),
             )
             visits[key] = definition
             stage_visits.append(definition)
@@ -228,3 +234,15 @@ def schedule_for(kind: str) -> Schedule:
     if not path.exists():
         return EMPTY
     return schedule_from_data(json.loads(path.read_text(encoding="utf-8")))
+
+
+@cache
+def longest_window_after_due() -> int:
+    """The most days any shipped schedule's window stays open after a visit is due."""
+    longest = 0
+    for path in SHIPPED.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for stage in data.get("stages", []):
+            for visit in stage.get("visits", []):
+                longest = max(longest, int(visit.get("expires_days", 0)))
+    return longest

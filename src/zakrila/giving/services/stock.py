@@ -273,7 +273,11 @@ def distribution_make(
         handed_over_by=actor, received_by_name=received_by_name.strip(),
         receipt_signed=receipt_signed, note=note.strip(), created_by=actor, updated_by=actor,
     )  # fmt: skip
-    distribution.full_clean()
+    # The store, the recipient and the user were fetched by the caller: no need to read them
+    # again to validate the keys.
+    distribution.full_clean(
+        exclude=["store", "household", "case", "handed_over_by", "organisation"]
+    )
     distribution.save()
     for item_id, taken in plan.items():
         value = sum((lot.unit_value * take for lot, take in taken), Decimal(0))

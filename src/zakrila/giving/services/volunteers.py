@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import require
@@ -193,7 +194,12 @@ def assignment_make(
         )
     if active.count() >= need.people_needed:
         raise ValidationError(
-            _("This need already has the %(n)s people it needs.") % {"n": need.people_needed},
+            ngettext(
+                "This need already has the %(n)s person it needs.",
+                "This need already has the %(n)s people it needs.",
+                need.people_needed,
+            )
+            % {"n": need.people_needed},
             code="full",
         )
     clash = (
@@ -213,7 +219,9 @@ def assignment_make(
         organisation_id=need.organisation_id, need=need, volunteer=volunteer, starts_at=starts_at,
         ends_at=ends_at, created_by=actor, updated_by=actor,
     )  # fmt: skip
-    assignment.full_clean()
+    # The need and the volunteer were just read under lock, and the order and the overlap were
+    # checked above: the rest is the database's (its constraints refuse what slips through).
+    assignment.full_clean(exclude=["need", "volunteer", "organisation"], validate_constraints=False)
     try:
         with transaction.atomic():
             assignment.save()

@@ -21,6 +21,11 @@ from zakrila.people.models import Household, Person
 from zakrila.programmes.models import Enrolment, EnrolmentStatus, Visit, VisitStatus
 from zakrila.programmes.schedules import ANCHORS, VisitDefinition
 
+_VISIT_REFERENCES = [
+    "organisation", "enrolment", "programme", "unit", "worker", "done_by", "created_by",
+    "updated_by",
+]  # fmt: skip
+
 
 def _visit_for(
     enrolment: Enrolment, definition: VisitDefinition, due_on: dt.date, sequence: int = 1
@@ -45,8 +50,9 @@ def schedule_visits(enrolment: Enrolment) -> list[Visit]:
     """Make the visits the schedule calls for and the enrolment does not have yet; re-date the
     planned ones when an anchor moved. Idempotent; called inside the services' transactions.
 
-    Fixed stages: every visit whose anchor is known, except one whose window had closed before
-    the enrolment started (a pregnancy registered at 25 weeks has no 20-week contact to miss).
+    Fixed stages: every visit whose anchor is known, except one marked ``skip_if_past`` whose
+    window had closed before the enrolment started (a pregnancy registered at 25 weeks has no
+    20-week contact to miss).
     Repeatable stages: while the enrolment is in the stage, one planned visit at a time, due
     the stage's interval after the last one done (the first from its anchor)."""
     if not enrolment.is_active:
@@ -84,7 +90,7 @@ def schedule_visits(enrolment: Enrolment) -> list[Visit]:
                 continue
             due_on = definition.due_from(anchor)
             if not visits:
-                if definition.window(due_on)[1] < enrolment.started_on:
+                if definition.skip_if_past and definition.window(due_on)[1] < enrolment.started_on:
                     continue
                 made.append(_visit_for(enrolment, definition, due_on))
                 continue
@@ -93,8 +99,8 @@ def schedule_visits(enrolment: Enrolment) -> list[Visit]:
                     visit.due_on = due_on
                     visit.window_start, visit.window_end = definition.window(due_on)
                     visit.save(update_fields=["due_on", "window_start", "window_end", "updated_at"])
-    for visit in made:
-        visit.full_clean()
+    # Made from the enrolment and the checked schedule: the database's constraints (due within
+    # its window) guard them; a full_clean per visit would cost a query per foreign key.
     Visit.objects.bulk_create(made)
     return made
 
@@ -356,7 +362,8 @@ def visit_record(
     visit.updated_by = actor
     if visit.pk:
         visit.version += 1
-    visit.full_clean()
+    # The references come from records already read; only the typed values need checking.
+    visit.full_clean(exclude=_VISIT_REFERENCES, validate_unique=False)
     visit.save()
     made = schedule_visits(current)
     audit_record(

@@ -30,6 +30,13 @@ from zakrila.programmes.models import (
 NICKNAME_SOURCE = "прякор"  # the source of a nickname among a person's other names
 
 
+def _in_use(person: Person) -> None:
+    """Meeting a person again is using their record: the retention period of anonymous
+    contacts ("years after the last change") runs from the last meeting, not from the first.
+    The version stays, so nobody's open form of the person becomes stale."""
+    Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
+
+
 @transaction.atomic
 def outreach_session_create(
     *,
@@ -135,6 +142,7 @@ def outreach_contact_record(
     )  # fmt: skip
     contact.full_clean()
     contact.save()
+    _in_use(person)
     audit_record(
         action=AuditAction.CREATE,
         actor=actor,
@@ -175,6 +183,7 @@ def drop_in_record(
     )  # fmt: skip
     visit.full_clean()
     visit.save()
+    _in_use(person)
     audit_record(
         action=AuditAction.CREATE,
         actor=actor,

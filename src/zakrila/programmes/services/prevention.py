@@ -153,7 +153,7 @@ def pregnancy_register(
         due_on = naegele_due_date(last_period_on)
     if last_period_on > today:
         raise ValidationError({"last_period_on": _("The last menstrual period is in the future.")})
-    if (today - last_period_on).days > 44 * 7:
+    if ((started_on or today) - last_period_on).days > 44 * 7:
         raise ValidationError(
             {"last_period_on": _("That would be more than 44 weeks of pregnancy: check the date.")}
         )

@@ -36,6 +36,7 @@ from zakrila.programmes.outreach_forms import (
     StreetCaseForm,
 )
 from zakrila.programmes.outreach_queries import (
+    choice_label,
     known_people,
     outreach_person_for,
     outreach_session_for,
@@ -153,7 +154,7 @@ def outreach_contact_new(request: MemberRequest, pk: int) -> HttpResponse:
     require(request.user, "outreach.record", organisation_id=session.organisation_id)
     form = OutreachContactForm(
         request.POST or None, people=known_people(user=request.user, session=session),
-        labeller=person_label,
+        labeller=choice_label,
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -255,42 +255,46 @@ def leaving_new(request: MemberRequest, pk: int) -> HttpResponse:
         cases=cases_visible_to(request.user).filter(person=child)
         if child
         else cases_visible_to(request.user).none(),
+        child=child,
         initial={"worker": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if child is None:
-            form.add_error(None, _("Open the child's page and enrol them from there."))
+
+        def register() -> InstitutionLeaving:
+            from zakrila.people.services import person_create
+
+            person = child or person_create(
+                actor=request.user,
+                organisation_id=programme.organisation_id,
+                data={"unit": programme.unit, **form.person_data("child")},
+            )
+            return leaving_register(
+                actor=request.user,
+                programme=programme,
+                child=person,
+                worker=data["worker"],
+                institution=data["institution"],
+                institution_kind=data["institution_kind"],
+                planned_on=data["planned_on"],
+                case=data["case"],
+            )
+
+        try:
+            leaving = submit_once(request, register)
+        except AlreadySubmitted as done:
+            return already_sent(request, done)
+        except ValidationError as error:
+            apply_errors(form, error)
         else:
-            try:
-                leaving = submit_once(
-                    request,
-                    lambda: leaving_register(
-                        actor=request.user,
-                        programme=programme,
-                        child=child,
-                        worker=data["worker"],
-                        institution=data["institution"],
-                        institution_kind=data["institution_kind"],
-                        planned_on=data["planned_on"],
-                        case=data["case"],
-                    ),
-                )
-            except AlreadySubmitted as done:
-                return already_sent(request, done)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("The child is enrolled for the preparation."))
-                return redirect(leaving)
+            messages.success(request, _("The child is enrolled for the preparation."))
+            return redirect(leaving)
     return _render(
         request,
         "programmes/form_page.html",
         {
             "heading": _("A child leaving an institution"),
-            "lead": child.display_name
-            if child
-            else _("Open the child's page and enrol them from there."),
+            "lead": child.display_name if child else programme.name,
             "form": form,
             "back": programme_url(programme),
         },
