@@ -127,3 +127,20 @@ def test_a_user_and_a_trainee_name_are_cleaned_by_the_model(org):
     trainee = Trainee(full_name=f"{LRI}Петя Петрова{PDI}")
     trainee.clean()
     assert trainee.full_name == "Петя Петрова"
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        ("giving.Donor", "name"),
+        ("giving.Volunteer", "full_name"),
+        ("programmes.GroupMember", "first_name"),
+        ("programmes.Call", "caller_name"),
+    ],
+)
+def test_the_names_of_donors_volunteers_group_members_and_callers_are_cleaned(model, field):
+    from django.apps import apps
+
+    record = apps.get_model(model)(**{field: f"Мария{RLO} {LRI}Иванова{PDI}"})
+    record.clean()
+    assert getattr(record, field) == "Мария Иванова"

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.core.text import clean_bidi_fields
 
 
 class DonorKind(models.TextChoices):
@@ -72,6 +73,10 @@ class Donor(TenantModel):
     def public_name(self) -> str:
         """How the donor may be named in public."""
         return self.name if self.wishes_to_be_named and self.name else str(_("an anonymous donor"))
+
+    def clean(self) -> None:
+        clean_bidi_fields(self, ("name",))  # no right-to-left tricks in names
+        super().clean()
 
 
 class PaymentMethod(models.TextChoices):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.core.text import clean_bidi_fields
 from zakrila.placements.constraints import PostgresExclusionConstraint, StayRange
 
 CERTIFICATE_VALID_MONTHS = 6
@@ -81,6 +82,10 @@ class Volunteer(TenantModel):
             and self.certificate_valid_on(today)
             and until - today <= dt.timedelta(days=CERTIFICATE_WARN_DAYS)
         )
+
+    def clean(self) -> None:
+        clean_bidi_fields(self, ("full_name",))  # no right-to-left tricks in names
+        super().clean()
 
 
 class VolunteerNeed(TenantModel):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.core.text import clean_bidi_fields
 
 
 class CallChannel(models.TextChoices):
@@ -148,6 +149,10 @@ class Call(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:call", args=[self.pk])
+
+    def clean(self) -> None:
+        clean_bidi_fields(self, ("caller_name",))  # no right-to-left tricks in names
+        super().clean()
 
 
 class NonContact(TenantModel):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.core.text import clean_bidi_fields
 
 
 class Group(TenantModel):
@@ -96,6 +97,10 @@ class GroupMember(TenantModel):
         if self.person is not None:
             return self.person.display_name
         return self.first_name
+
+    def clean(self) -> None:
+        clean_bidi_fields(self, ("first_name",))  # no right-to-left tricks in names
+        super().clean()
 
 
 class GroupSession(TenantModel):
