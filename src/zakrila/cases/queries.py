@@ -36,6 +36,7 @@ from zakrila.cases.models import (
     PlanGoal,
     Referral,
     ReferralDecision,
+    ReferralSource,
     RiskLevel,
     ServiceContract,
     SupportPlan,
@@ -250,12 +251,58 @@ def approvals_waiting(*, user: Any, organisation_id: int) -> list[Approval]:
     return sorted(waiting, key=lambda approval: (approval.since, approval.case_number))
 
 
-def pending_referrals(*, user: Any, organisation_id: int) -> QuerySet[Referral]:
-    return (
+@dataclass(frozen=True)
+class PendingReferralRow:
+    """A referral waiting for a decision, as the case list shows it (plain values)."""
+
+    url: str
+    person: str
+    source: str
+    received_on: dt.date
+    unit: str
+
+
+def pending_referrals(
+    *, user: Any, organisation_id: int, limit: int = 20
+) -> list[PendingReferralRow]:
+    """The newest referrals waiting for a decision that the user may see, read as values: the
+    case list shows the first ``limit`` on every page view, so no model instances."""
+    from zakrila.people.models import Person
+
+    rows = (
         referrals_visible_to(user)
         .filter(organisation_id=organisation_id, decision=ReferralDecision.PENDING)
-        .select_related("person", "unit")
+        .order_by("-received_on", "-id")
+        .values(
+            "pk",
+            "source",
+            "received_on",
+            "unit__name",
+            "person__first_name",
+            "person__middle_name",
+            "person__last_name",
+            "person__description",
+            "person__anonymised_at",
+        )[:limit]
     )
+    sources = dict(ReferralSource.choices)
+    referral_url = url_for("cases:referral")
+    return [
+        PendingReferralRow(
+            url=referral_url(row["pk"]),
+            person=Person.name_for_display(
+                first=row["person__first_name"],
+                middle=row["person__middle_name"],
+                last=row["person__last_name"],
+                description=row["person__description"],
+                anonymised=row["person__anonymised_at"] is not None,
+            ),
+            source=str(sources.get(row["source"], row["source"])),
+            received_on=row["received_on"],
+            unit=row["unit__name"],
+        )
+        for row in rows
+    ]
 
 
 # --- The case list ---------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def case_list(request: MemberRequest) -> HttpResponse:
             "query": query.urlencode(),
             "pending_referrals": pending_referrals(
                 user=request.user, organisation_id=organisation_id
-            )[:20],
+            ),
             "nav_active": "cases",
         },
     )
