@@ -14,3 +14,7 @@ from zakrila.settings import *  # noqa: F403
 # Argon2 is what production uses (a test checks it); hashing it hundreds of times is slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = False
+
+# The suite runs in one process, so the per-process cache may hold the memberships: every test
+# that changes a membership, a unit or an organisation then checks its invalidation too.
+ZAKRILA_MEMBERSHIP_CACHE = True

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from zakrila.accounts.membership_cache import current_memberships
 from zakrila.accounts.models import Membership, UserSession
 from zakrila.accounts.sessions import session_touch
 from zakrila.accounts.signals import SESSION_AUTH_AT
@@ -113,13 +114,7 @@ class CurrentMembershipMiddleware:
             from zakrila.accounts.policy import access_from_memberships
 
             # One read of the memberships per request: the policy's access is made from it.
-            memberships = list(
-                Membership.objects.current()
-                .filter(user=user)
-                .select_related("organisation")
-                .prefetch_related("units")
-                .order_by("id")
-            )
+            memberships = current_memberships(user)
             access_from_memberships(user, memberships)
             chosen = request.session.get(SESSION_ORGANISATION)
             membership = next((m for m in memberships if m.organisation_id == chosen), None)

@@ -285,7 +285,7 @@ def pending_referrals(
             "person__anonymised_at",
         )[:limit]
     )
-    sources = dict(ReferralSource.choices)
+    sources = {key: str(label) for key, label in ReferralSource.choices}
     referral_url = url_for("cases:referral")
     return [
         PendingReferralRow(
@@ -297,7 +297,7 @@ def pending_referrals(
                 description=row["person__description"],
                 anonymised=row["person__anonymised_at"] is not None,
             ),
-            source=str(sources.get(row["source"], row["source"])),
+            source=sources.get(row["source"], row["source"]),
             received_on=row["received_on"],
             unit=row["unit__name"],
         )
@@ -444,8 +444,8 @@ def case_list(
     page = keyset_page(
         rows, order=("-opened_on", "-id"), after=str(after) if after else None, size=CASE_PAGE_SIZE
     )
-    statuses = dict(CaseStatus.choices)
-    risks = dict(RiskLevel.choices)
+    statuses = {key: str(label) for key, label in CaseStatus.choices}
+    risks = {key: str(label) for key, label in RiskLevel.choices}
     case_url = url_for("cases:case")
     shown = [
         CaseRow(
@@ -460,8 +460,8 @@ def case_list(
                 description=row["person__description"],
                 anonymised=row["person__anonymised_at"] is not None,
             ),
-            status=str(statuses.get(row["status"], row["status"])),
-            risk=str(risks.get(row["risk_level"], row["risk_level"])),
+            status=statuses.get(row["status"], row["status"]),
+            risk=risks.get(row["risk_level"], row["risk_level"]),
             key_worker=row["key_worker__full_name"] or row["key_worker__email"] or "",
             opened_on=row["opened_on"],
         )

@@ -1,5 +1,6 @@
 """Cache invalidation only: when a unit, a membership or a user changes, the organisation's
-cached lists (``core.lookups``) are read afresh. No business logic lives here."""
+cached lists (``core.lookups``) and the cached memberships (``accounts.membership_cache``)
+are read afresh. No business logic lives here."""
 
 from __future__ import annotations
 
@@ -24,8 +25,23 @@ def _user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
+    from zakrila.accounts.membership_cache import memberships_changed
     from zakrila.accounts.models import Membership, User
-    from zakrila.organisations.models import Unit
+    from zakrila.organisations.models import Organisation, Unit
+
+    # The cached memberships of every user (accounts.membership_cache).
+    for signal in (post_save, post_delete):
+        for model in (Membership, Unit, Organisation):
+            signal.connect(
+                memberships_changed,
+                sender=model,
+                dispatch_uid=f"zakrila-memberships-{model._meta.model_name}",
+            )
+    m2m_changed.connect(
+        memberships_changed,
+        sender=Membership.units.through,
+        dispatch_uid="zakrila-memberships-units",
+    )
 
     for signal in (post_save, post_delete):
         signal.connect(_unit_changed, sender=Unit, dispatch_uid="zakrila-lookups-unit")

@@ -22,8 +22,12 @@ def cases_visible_to(user: Any) -> models.QuerySet[Any]:
     access = access_for(user)
     allowed = CAPABILITIES["case.view"]
     user_id = access.user_id or 0  # an anonymous user is on no team
+    # EXISTS per restricted row, by the team's (case, user) key: a worker on hundreds of teams
+    # would otherwise have every one of their team rows read and hashed on every list.
     on_team = models.Q(key_worker_id=user_id) | models.Q(
-        pk__in=Case.team.through.objects.filter(user_id=user_id).values("case_id")
+        models.Exists(
+            Case.team.through.objects.filter(case_id=models.OuterRef("pk"), user_id=user_id)
+        )
     )
     scope = models.Q(pk__in=[])
     for reach in access.reaches:
