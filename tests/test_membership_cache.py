@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PersonFactory, UnitFactory, member
 from zakrila.accounts import membership_cache
@@ -84,7 +85,7 @@ def test_a_membership_that_ended_yesterday_is_not_kept_overnight(client, case_ma
     client.force_login(case_manager)
     assert client.get("/").status_code == 200
     membership = Membership.objects.get(user=case_manager)
-    today = dt.date.today()
+    today = timezone.localdate()
     # Ends today: still current today, no longer tomorrow. Written without the ORM's signals,
     # so only the date kept with the cached entry can make the next day's page read it again.
     Membership.objects.filter(pk=membership.pk).update(ends_on=today)
