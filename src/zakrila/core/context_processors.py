@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -48,14 +48,38 @@ def navigation(roles: frozenset[str], language: str) -> tuple[dict[str, str], ..
     )
 
 
+# The layout's own links, the same on every page: reversed once per process.
+SHELL_ROUTES = (
+    "core:home",
+    "core:outbox",
+    "manifest",
+    "set_language",
+    "people:search",
+    "accounts:switch_unit",
+    "accounts:password_change",
+    "accounts:sessions",
+    "accounts:2fa_recovery_codes",
+    "accounts:logout",
+    "admin:index",
+)
+
+
+@lru_cache(maxsize=8)
+def shell_urls(script_prefix: str) -> dict[str, str]:
+    """``{{ shell_urls.accounts_logout }}``: the layout's links by route, ':' as '_'."""
+    return {route.replace(":", "_"): reverse(route) for route in SHELL_ROUTES}
+
+
 def shell(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
+    urls = shell_urls(get_script_prefix())
     if membership is None:
-        return {"shell_membership": None}
+        return {"shell_membership": None, "shell_urls": urls}
     org_id = membership.organisation_id
     reach = access_for(request.user).reach_in(org_id)
     roles = reach.roles if reach else frozenset()
     return {
+        "shell_urls": urls,
         "shell_membership": membership,
         "shell_nav": navigation(roles, get_language() or ""),
         "shell_units": units_reached(org_id, reach.unit_ids if reach else frozenset()),

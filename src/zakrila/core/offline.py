@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from html.parser import HTMLParser
 from typing import Any, TypeVar
 
@@ -34,8 +34,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 OUTBOX_HEADER = "X-Zakrila-Outbox"  # "1": sent from the outbox; "page": the form's own submit
 OFFLINE_HEADER = "X-Zakrila-Offline"  # "page": the service worker may keep a copy of this page
@@ -350,16 +350,27 @@ def _logout_warning(count: int) -> str:
     )
 
 
-def config(request: HttpRequest) -> dict[str, Any]:
-    """The outbox's settings for this page (``{% offline_config %}`` renders them as a JSON
-    data block: no inline script)."""
+@lru_cache(maxsize=16)
+def _page_config(language: str, script_prefix: str) -> dict[str, Any]:
+    """What every page tells the outbox in this language: the same for every request, so made
+    once per process (each page pays only for its owner's key)."""
     from django.urls import reverse
 
     return {
-        "owner": owner_of(getattr(request, "user", None)),
         "session": reverse("core:outbox_session"),
         "outbox": reverse("core:outbox"),
         "login": resolve_url(settings.LOGIN_URL),
         "worker": reverse("service_worker"),
         "strings": strings(),
+    }
+
+
+def config(request: HttpRequest) -> dict[str, Any]:
+    """The outbox's settings for this page (``{% offline_config %}`` renders them as a JSON
+    data block: no inline script)."""
+    from django.urls import get_script_prefix
+
+    return {
+        "owner": owner_of(getattr(request, "user", None)),
+        **_page_config(get_language() or "", get_script_prefix()),
     }
