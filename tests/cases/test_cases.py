@@ -658,3 +658,46 @@ def test_a_restricted_cases_referral_is_a_404_to_everyone_off_its_team(
     for user in (case_manager, member(org, Role.DIRECTOR, email="dir@example.bg")):
         client.force_login(user)
         assert client.get(url).status_code == 200
+
+
+def test_the_case_list_shows_the_referrals_waiting_for_a_decision_in_the_users_units(
+    client, org, cop, case_manager, other_org
+):
+    """Newest first, each with its link, the person, who referred, the date and the unit; a
+    referral to a unit the worker does not reach, or of another organisation, is not there."""
+    from tests.factories import UnitFactory
+    from zakrila.cases.services import referral_register
+
+    crisis = UnitFactory(organisation=org, name="Кризисен център", code="КЦ")
+    other_unit = UnitFactory(organisation=other_org, name="ЦОП Бургас", code="ЦОПБ")
+    today = timezone.localdate()
+
+    def referral(unit, first_name, days_ago, actor=case_manager):
+        return referral_register(
+            actor=actor,
+            unit=unit,
+            person=PersonFactory(organisation=unit.organisation, unit=unit, first_name=first_name),
+            source="school",
+            reason="Сигнал",
+            received_on=today - dt.timedelta(days=days_ago),
+        )
+
+    older = referral(cop, "Стоянка", 3)
+    newer = referral(cop, "Виолета", 1)
+    elsewhere = referral(crisis, "Калина", 2)
+    referral(other_unit, "Бойка", 0, actor=member(other_org, Role.CASE_MANAGER))
+    worker = member(org, Role.CASE_MANAGER, units=[cop], email="cop-only@example.bg")
+    client.force_login(worker)
+    html = client.get(reverse("cases:list")).content.decode()
+    block = html.split('data-testid="pending-referrals"')[1].split("</section>")[0]
+    assert block.index("Виолета") < block.index("Стоянка")
+    assert f'href="{reverse("cases:referral", args=[newer.pk])}"' in block
+    assert f'href="{reverse("cases:referral", args=[older.pk])}"' in block
+    assert "училище или детска градина" in block
+    assert (today - dt.timedelta(days=1)).strftime("%d.%m.%Y") in block
+    assert "ЦОП Русе" in block
+    assert "Калина" not in block and "Бойка" not in block
+    # The director reaches every unit: the crisis centre's referral too.
+    client.force_login(member(org, Role.DIRECTOR, email="dir2@example.bg"))
+    html = client.get(reverse("cases:list")).content.decode()
+    assert f'href="{reverse("cases:referral", args=[elsewhere.pk])}"' in html
