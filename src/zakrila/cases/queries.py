@@ -24,6 +24,7 @@ from zakrila.accounts.policy import (
     cases_visible_to,
     get_visible_or_404,
     referrals_visible_to,
+    referrals_without_case_visible_to,
     tasks_visible_to,
 )
 from zakrila.cases.models import (
@@ -270,7 +271,7 @@ def pending_referrals(
     from zakrila.people.models import Person
 
     rows = (
-        referrals_visible_to(user)
+        referrals_without_case_visible_to(user)
         .filter(organisation_id=organisation_id, decision=ReferralDecision.PENDING)
         .order_by("-received_on", "-id")
         .values(

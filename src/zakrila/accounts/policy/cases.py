@@ -42,17 +42,30 @@ def cases_visible_to(user: Any) -> models.QuerySet[Any]:
     return Case.objects.filter(scope)
 
 
+def _referral_unit_scope(user: Any) -> models.Q:
+    access = access_for(user)
+    allowed = CAPABILITIES["case.view"]
+    reaches = [r for r in access.reaches if r.roles & allowed]
+    return _unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
+
+
 def referrals_visible_to(user: Any) -> models.QuerySet[Any]:
     """Referrals to the units the user reaches, for the roles that work with cases; a referral
     that opened a restricted case is seen only by those who see that case."""
     from zakrila.cases.models import Referral
 
-    access = access_for(user)
-    allowed = CAPABILITIES["case.view"]
-    reaches = [r for r in access.reaches if r.roles & allowed]
-    return Referral.objects.filter(
-        _unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
-    ).filter(models.Q(case__isnull=True) | models.Q(case__in=cases_visible_to(user)))
+    return Referral.objects.filter(_referral_unit_scope(user)).filter(
+        models.Q(case__isnull=True) | models.Q(case__in=cases_visible_to(user))
+    )
+
+
+def referrals_without_case_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The referrals that have not opened a case (those waiting for a decision, declined or
+    sent on) that the user may see: their unit alone decides, so the query needs none of the
+    case's conditions (the case list shows the waiting ones on every page view)."""
+    from zakrila.cases.models import Referral
+
+    return Referral.objects.filter(_referral_unit_scope(user), case__isnull=True)
 
 
 # Everything that hangs off a case inherits the case's visibility, restriction included: the
