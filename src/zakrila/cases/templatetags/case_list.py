@@ -1,0 +1,44 @@
+"""The case list's rows, written out here in one pass instead of node by node.
+
+The case list is the page opened most, and on every view the template engine resolved eight
+variables, a condition and a date for each of its 50 rows: half of the page's rendering. Here
+each value is escaped with the standard library's ``html.escape`` (what Django's ``escape``
+does, without its lazy-string checks) and each date formatted once per list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from html import escape
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from zakrila.cases.queries import CaseRow
+
+register = template.Library()
+
+
+@register.simple_tag
+def case_rows(cases: Iterable[CaseRow]) -> SafeString:
+    """``<tr>`` for each case: number (linked, marked when restricted), child or parent,
+    status, risk, key worker and the date it opened."""
+    restricted = f' <span class="badge warn">{escape(_("restricted"))}</span>'
+    dates: dict[dt.date, str] = {}
+
+    def day(value: dt.date) -> str:
+        if value not in dates:
+            dates[value] = escape(date_format(value, "SHORT_DATE_FORMAT"))
+        return dates[value]
+
+    rows = [
+        f'<tr><td><a href="{escape(case.url)}">{escape(case.number)}</a>'
+        f"{restricted if case.is_restricted else ''}</td><td>{escape(case.person)}</td>"
+        f"<td>{escape(case.status)}</td><td>{escape(case.risk)}</td>"
+        f"<td>{escape(case.key_worker)}</td><td>{day(case.opened_on)}</td></tr>"
+        for case in cases
+    ]
+    return mark_safe("\n".join(rows))  # noqa: S308  (every value escaped above)
