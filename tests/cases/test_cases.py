@@ -701,3 +701,26 @@ def test_the_case_list_shows_the_referrals_waiting_for_a_decision_in_the_users_u
     client.force_login(member(org, Role.DIRECTOR, email="dir2@example.bg"))
     html = client.get(reverse("cases:list")).content.decode()
     assert f'href="{reverse("cases:referral", args=[elsewhere.pk])}"' in html
+
+
+def test_the_case_list_rows_escape_what_was_typed_and_mark_restricted_cases(
+    client, org, cop, case_manager
+):
+    """The rows are written by a template tag, not the template engine: what a worker typed in
+    a name or a filter is still shown as text, never as markup."""
+    person = PersonFactory(
+        organisation=org, first_name='<script>alert("x")</script>', last_name="Петрова & синове"
+    )
+    case = case_open(
+        actor=case_manager, unit=cop, person=person, key_worker=case_manager,
+        without_referral_reason="x", is_restricted=True,
+    )  # fmt: skip
+    client.force_login(case_manager)
+    html = client.get(reverse("cases:list"), {"status": '"><b>x</b>'}).content.decode()
+    assert "<script>alert" not in html and '"><b>x</b>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "Петрова &amp; синове" in html
+    row = html.split(f'<a href="{reverse("cases:case", args=[case.pk])}">')[1].split("</tr>")[0]
+    assert case.number in row
+    assert '<span class="badge warn">ограничен достъп</span>' in row
+    assert timezone.localdate().strftime("%d.%m.%Y") in row
