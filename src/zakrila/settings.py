@@ -160,6 +160,11 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The signed-in users' memberships kept in the cache between requests (accounts.membership_cache):
+# on with a shared cache (Redis), off with a cache per process unless "1" says so.
+ZAKRILA_MEMBERSHIP_CACHE = {"1": True, "0": False}.get(
+    os.environ.get("ZAKRILA_MEMBERSHIP_CACHE", "")
+)
 
 # --- Uploaded files -------------------------------------------------------------------------
 # Outside the static files, never served by the web server directly: only through the views
