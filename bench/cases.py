@@ -1046,6 +1046,11 @@ def run(args: argparse.Namespace) -> None:
         version = cursor.fetchone()[0].split(" on ")[0]
     today = timezone.localdate()
     net = build(args, today)
+    # Loaded by COPY, without the ORM's signals: nothing cached (with REDIS_URL, from a run
+    # before) may stand for these users' memberships.
+    from django.core.cache import cache
+
+    cache.clear()
 
     print(f"database: {version}; today {today}, seed {args.seed}, {os.cpu_count()} cores")
     print(f"migrations: {migrate_seconds:.0f} s; data build: {net.seconds['total']:.0f} s")

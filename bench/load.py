@@ -224,6 +224,11 @@ def server_env(args: argparse.Namespace, url: str, data_dir: str) -> dict[str, s
     )
     if args.redis:
         env["REDIS_URL"] = args.redis
+        # The data was loaded by COPY, without the ORM's signals: nothing cached by an earlier
+        # run may stand for these users' memberships or the organisation's lists.
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()
     if args.external_sealer:
         env["ZAKRILA_AUDIT_SEAL_IN_SERVER"] = "0"
     return env

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -265,6 +266,9 @@ def restore_read(source: IO[bytes], *, force: bool = False) -> RestoreResult:
                 "it. Restore into an empty database, or pass --force."
             )
         _restore_database(workdir / manifest["database"]["file"])
+        # What the cache holds (memberships, units, staff lists) was read from the database
+        # that was just replaced.
+        cache.clear()
         uploads = _restore_uploads(workdir / UPLOADS, uploads_dir)
     counts = _current_counts(list(manifest["tables"]))
     mismatched = {
