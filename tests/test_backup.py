@@ -186,3 +186,21 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
         tar.add(note, arcname="note.txt")
     with pytest.raises(CommandError, match="not a Zakrila backup"):
         call_command("restore", str(archive), "--force")
+
+
+def test_a_restore_empties_the_cache_read_from_the_database_it_replaced(
+    committed_db, tmp_path, monkeypatch
+):
+    from django.core.cache import cache
+
+    from zakrila.core import backup
+
+    member(OrganisationFactory(), Role.DIRECTOR)
+    archive = tmp_path / "backup.tar"
+    call_command("backup", "--output", str(archive))
+    cache.set("zakrila:memberships:user:1", "read from the database before the restore")
+    # The database itself is the round trip test's; here only what follows it.
+    monkeypatch.setattr(backup, "_restore_database", lambda database_file: None)
+    with archive.open("rb") as source:
+        backup.restore_read(source, force=True)
+    assert cache.get("zakrila:memberships:user:1") is None
