@@ -28,7 +28,8 @@ from zakrila.cases.models import (
     Task,
     TaskKind,
 )
-from zakrila.cases.services.casework import add_months, case_follow_work
+from zakrila.cases.services.cases import case_follow_work
+from zakrila.cases.services.closures import add_months
 from zakrila.core.concurrency import lock_for_edit
 
 PLAN_FIELDS = ["parent_view", "parent_goals", "starts_on", "review_on"]
