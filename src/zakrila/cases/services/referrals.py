@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record, changes_between, snapshot
+from zakrila.audit.services import audit_record, changes_between, create_audited, snapshot
 from zakrila.cases.models import (
     Case,
     Referral,
@@ -55,12 +55,9 @@ def referral_register(
         created_by=actor,
         updated_by=actor,
     )
-    referral.full_clean()
-    referral.save()
-    audit_record(
-        action=AuditAction.CREATE,
+    create_audited(
+        referral,
         actor=actor,
-        obj=referral,
         person_id=person.pk,
         changes=changes_between({}, snapshot(referral, REFERRAL_FIELDS), sensitive=["reason"]),
     )

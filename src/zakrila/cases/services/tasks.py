@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
+from zakrila.audit.services import audit_record, create_audited
 from zakrila.cases.models import (
     Case,
     Closure,
@@ -34,12 +34,12 @@ def task_create(
         organisation_id=organisation_id, case=case, title=title, assignee=assignee, due_on=due_on,
         kind=TaskKind.MANUAL, created_by=actor, updated_by=actor,
     )  # fmt: skip
-    task.full_clean()
-    task.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=task, person_id=case.person_id if case else None,
+    create_audited(
+        task,
+        actor=actor,
+        person_id=case.person_id if case else None,
         details={"assignee": assignee.pk, "due_on": due_on.isoformat()},
-    )  # fmt: skip
+    )
     return task
 
 
