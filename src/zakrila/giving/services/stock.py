@@ -20,6 +20,7 @@ from zakrila.accounts.policy import require
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, create_audited
 from zakrila.cases.models import Case
+from zakrila.core.models import same_organisation
 from zakrila.giving.models import (
     AdjustmentReason,
     Distribution,
@@ -32,7 +33,7 @@ from zakrila.giving.models import (
     StockMovement,
     Store,
 )
-from zakrila.giving.services._common import day_text, next_number, quantity_text, same_organisation
+from zakrila.giving.services._common import day_text, next_number, quantity_text
 from zakrila.organisations.models import Unit
 from zakrila.people.models import Household
 

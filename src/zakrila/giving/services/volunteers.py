@@ -21,8 +21,9 @@ from zakrila.accounts.policy import require
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, changes_between, create_audited, snapshot
 from zakrila.core.concurrency import lock_for_edit
+from zakrila.core.models import same_organisation
 from zakrila.giving.models import Assignment, AssignmentStatus, Volunteer, VolunteerNeed
-from zakrila.giving.services._common import day_text, same_organisation
+from zakrila.giving.services._common import day_text
 from zakrila.organisations.models import Unit
 from zakrila.placements.constraints import violated_constraint
 

@@ -17,6 +17,7 @@ from zakrila.accounts.policy import has_capability, require
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, changes_between, create_audited, snapshot
 from zakrila.core.concurrency import lock_for_edit
+from zakrila.core.models import same_organisation
 from zakrila.training.models import (
     Attendance,
     Cohort,
@@ -26,7 +27,6 @@ from zakrila.training.models import (
     Trainee,
     TrainingSession,
 )
-from zakrila.training.services._common import same_organisation
 
 COHORT_FIELDS = ["name", "starts_on", "ends_on", "place"]
 TRAINEE_FIELDS = ["full_name", "employer", "employer_type", "region", "position", "email"]

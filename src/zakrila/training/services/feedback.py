@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import require
 from zakrila.audit.services import create_audited
+from zakrila.core.models import same_organisation
 from zakrila.training.feedback_templates import SCALE, SCALE_MAX, SCALE_MIN
 from zakrila.training.models import Cohort, FeedbackResponse, FeedbackTemplate, Module
-from zakrila.training.services._common import same_organisation
 
 
 def _clean_answers(template: FeedbackTemplate, answers: dict[str, Any]) -> dict[str, Any]:
