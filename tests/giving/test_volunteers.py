@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from tests.factories import member
+from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditEvent
 from zakrila.giving.models import Assignment
 from zakrila.giving.services import (
@@ -154,3 +156,17 @@ def test_hours_are_recorded_once_the_work_started_and_printed(client, coordinato
     letter = _pdf_text(client.get(reverse("giving:volunteer_letter", args=[volunteer.pk])).content)
     assert "Гергана Добромирова" in letter and "благодар" in letter.lower()
     assert AuditEvent.objects.filter(action="print", object_type="giving.volunteer").count() == 2
+
+
+def test_a_volunteer_of_another_organisation_is_not_assigned(coordinator, cop, other_org):
+    other_coordinator = member(
+        other_org,
+        Role.GIVING_COORDINATOR,
+        email="giving@other.example.bg",
+        full_name="Чужд Координатор",
+    )
+    stranger = _volunteer(other_coordinator, other_org, certificate_on=timezone.localdate())
+    need = _need(coordinator, cop)
+    with pytest.raises(ValidationError, match="различни организации"):
+        assignment_make(actor=coordinator, need=need, volunteer=stranger)
+    assert not Assignment.objects.exists()
