@@ -4,6 +4,7 @@ nothing of it; every view of a trainee's record and every change is audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -11,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PersonFactory, member
 from tests.training.conftest import full_course, make_cohort, make_edition
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
-from zakrila.training.models import TrainingSession
-from zakrila.training.services import certificate_issue, session_schedule
+from zakrila.training.models import Cohort, TrainingSession
+from zakrila.training.services import certificate_issue, cohort_create, session_schedule
 
 
 @pytest.fixture
@@ -162,3 +164,13 @@ def test_a_session_of_another_organisations_module_is_refused(trainer, other_tra
             hours=Decimal(4),
         )  # fmt: skip
     assert not TrainingSession.objects.exists()
+
+
+def test_a_trainer_of_another_organisation_does_not_lead_a_cohort(trainer, other_trainer):
+    edition = make_edition(trainer, hours=(8,))
+    with pytest.raises(ValidationError, match="не е обучител в тази организация"):
+        cohort_create(
+            actor=trainer, edition=edition, name="Чужд випуск", starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + dt.timedelta(days=30), trainers=[other_trainer],
+        )  # fmt: skip
+    assert not Cohort.objects.exists()
