@@ -13,8 +13,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from zakrila.audit.models import AuditEvent
-from zakrila.giving.models import Donor
-from zakrila.giving.services import donor_create, money_donation_record
+from zakrila.giving.models import Donor, MoneyDonation
+from zakrila.giving.services import donor_create, donor_update, money_donation_record
 
 
 def _pdf_text(content: bytes) -> str:
@@ -104,3 +104,20 @@ def test_opening_a_donor_is_audited(client, coordinator, donor):
     assert AuditEvent.objects.filter(
         action="view", object_type="giving.donor", object_id=str(donor.pk)
     ).exists()
+
+
+def test_an_anonymised_donor_is_neither_corrected_nor_given_a_donation(coordinator, donor):
+    Donor.objects.filter(pk=donor.pk).update(name="", anonymised_at=timezone.now())
+    donor.refresh_from_db()
+    with pytest.raises(ValidationError, match="анонимизирани"):
+        donor_update(
+            actor=coordinator, donor=donor, expected_version=donor.version, name="Ново име"
+        )
+    with pytest.raises(ValidationError, match="анонимизирани"):
+        money_donation_record(
+            actor=coordinator, donor=donor, received_on=timezone.localdate(), amount=Decimal(10),
+            method="cash",
+        )  # fmt: skip
+    donor.refresh_from_db()
+    assert donor.name == ""
+    assert not MoneyDonation.objects.exists()

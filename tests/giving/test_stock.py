@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
+from tests.factories import HouseholdFactory, PersonFactory
 from tests.giving.conftest import give, in_month, receive
 from zakrila.audit.models import AuditEvent
 from zakrila.giving.models import Distribution, DistributionLine, StockLot, StockMovement
@@ -156,3 +157,15 @@ def test_the_handover_record_is_a_pdf_with_cyrillic(client, coordinator, store, 
 def _pdf_text(content: bytes) -> str:
     reader = PdfReader(io.BytesIO(content))
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_a_distribution_to_another_organisations_family_is_refused(
+    coordinator, store, flour, other_org
+):
+    receive(coordinator, store, (flour, "10", "1", in_month(30)))
+    child = PersonFactory(organisation=other_org)
+    stranger = HouseholdFactory(child=child, organisation=other_org)
+    with pytest.raises(ValidationError, match="различни организации"):
+        give(coordinator, store, stranger, (flour, "1"))
+    assert not Distribution.objects.exists()
+    assert _balance(store, flour) == 10

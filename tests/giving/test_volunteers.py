@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from tests.factories import member
+from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditEvent
-from zakrila.giving.models import Assignment
+from zakrila.giving.models import Assignment, Volunteer
 from zakrila.giving.services import (
     assignment_cancel,
     assignment_make,
@@ -154,3 +156,57 @@ def test_hours_are_recorded_once_the_work_started_and_printed(client, coordinato
     letter = _pdf_text(client.get(reverse("giving:volunteer_letter", args=[volunteer.pk])).content)
     assert "Гергана Добромирова" in letter and "благодар" in letter.lower()
     assert AuditEvent.objects.filter(action="print", object_type="giving.volunteer").count() == 2
+
+
+def test_a_volunteer_of_another_organisation_is_not_assigned(coordinator, cop, other_org):
+    other_coordinator = member(
+        other_org,
+        Role.GIVING_COORDINATOR,
+        email="giving@other.example.bg",
+        full_name="Чужд Координатор",
+    )
+    stranger = _volunteer(other_coordinator, other_org, certificate_on=timezone.localdate())
+    need = _need(coordinator, cop)
+    with pytest.raises(ValidationError, match="различни организации"):
+        assignment_make(actor=coordinator, need=need, volunteer=stranger)
+    assert not Assignment.objects.exists()
+
+
+def test_a_volunteer_who_left_is_not_assigned(coordinator, org, cop):
+    volunteer = _volunteer(coordinator, org, certificate_on=timezone.localdate())
+    Volunteer.objects.filter(pk=volunteer.pk).update(left_on=timezone.localdate())
+    with pytest.raises(ValidationError, match="вече не участва"):
+        assignment_make(actor=coordinator, need=_need(coordinator, cop), volunteer=volunteer)
+    assert not Assignment.objects.exists()
+
+
+def test_a_volunteer_is_not_put_on_the_same_need_twice(coordinator, org, cop):
+    volunteer = _volunteer(coordinator, org, certificate_on=timezone.localdate())
+    need = _need(coordinator, cop, people=2)
+    assignment_make(actor=coordinator, need=need, volunteer=volunteer)
+    with pytest.raises(ValidationError, match="в тази нужда"):
+        assignment_make(actor=coordinator, need=need, volunteer=volunteer)
+    assert need.assignments.count() == 1
+
+
+def test_a_cancelled_assignment_takes_no_hours_and_is_not_cancelled_again(coordinator, org, cop):
+    volunteer = _volunteer(
+        coordinator, org, certificate_on=timezone.localdate() - dt.timedelta(days=30)
+    )
+    assignment = assignment_make(
+        actor=coordinator, need=_need(coordinator, cop, days=-3), volunteer=volunteer
+    )
+    assignment = assignment_cancel(
+        actor=coordinator, assignment=assignment, expected_version=assignment.version
+    )
+    with pytest.raises(ValidationError, match="участие е отменено"):
+        assignment_record_hours(
+            actor=coordinator, assignment=assignment, hours_done=Decimal(3),
+            expected_version=assignment.version,
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="Само планирано участие"):
+        assignment_cancel(
+            actor=coordinator, assignment=assignment, expected_version=assignment.version
+        )
+    assignment.refresh_from_db()
+    assert assignment.status == "cancelled" and assignment.hours_done is None

@@ -9,9 +9,11 @@ import json
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import PersonFactory
 from zakrila.audit.models import AuditEvent
 from zakrila.cases.models import Case
 from zakrila.people.models import Person
@@ -21,6 +23,7 @@ from zakrila.programmes.services.outreach import (
     drop_in_record,
     outreach_contact_record,
     outreach_session_create,
+    street_case_open,
 )
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +243,13 @@ def test_the_contact_form_kept_on_the_phone_holds_no_family_name(client, street_
     page = client.get(reverse("programmes:outreach_contact_new", args=[session.pk]))
     text = page.content.decode()
     assert "Иван „Малкия“ (момче, ~12 г.)" in text and "Петров" not in text
+
+
+def test_the_street_team_opens_no_second_case_for_a_child_in_the_same_unit(street_worker, street):
+    child = PersonFactory(
+        organisation=street.organisation, unit=street, identification_status="identified"
+    )
+    street_case_open(actor=street_worker, person=child, unit=street, reason="Живее на гарата.")
+    with pytest.raises(ValidationError, match="вече има отворен случай"):
+        street_case_open(actor=street_worker, person=child, unit=street, reason="Отново.")
+    assert Case.objects.filter(person=child).count() == 1

@@ -11,8 +11,10 @@ from django.utils import timezone
 from tests.factories import PersonFactory
 from zakrila.audit.models import AuditEvent
 from zakrila.organisations.models import ProgrammeKind
+from zakrila.people.models import Person
 from zakrila.programmes.models import (
     EnrolmentStatus,
+    MaternitySignal,
     VisitStatus,
     naegele_due_date,
     naegele_last_period,
@@ -171,3 +173,19 @@ def test_the_twelve_month_answer_is_stored_on_the_visit(di, child, worker):
                  kind="home", answers={"in_family": "yes", "living_with": "relatives"})  # fmt: skip
     twelve.refresh_from_db()
     assert twelve.answers == {"in_family": "yes", "living_with": "relatives"}
+
+
+def test_a_maternity_signal_for_a_mother_of_another_organisation_is_refused(
+    programme_of, worker, other_org
+):
+    maternity = programme_of(ProgrammeKind.MATERNITY_WARD)
+    stranger = PersonFactory(organisation=other_org, first_name="Чужда", last_name="Майка")
+    people_before = Person.objects.count()
+    with pytest.raises(ValidationError, match="друга организация"):
+        maternity_signal_register(
+            actor=worker, programme=maternity, worker=worker, hospital="МБАЛ Русе", ward="",
+            signalled_at=timezone.now(), caller="д-р Петрова", mother=stranger,
+            newborn_data={"sex": "female", "birth_date": timezone.localdate()},
+        )  # fmt: skip
+    assert not MaternitySignal.objects.exists()
+    assert Person.objects.count() == people_before

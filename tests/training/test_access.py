@@ -4,16 +4,22 @@ nothing of it; every view of a trainee's record and every change is audited."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PersonFactory, member
 from tests.training.conftest import full_course, make_cohort, make_edition
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
-from zakrila.training.services import certificate_issue
+from zakrila.training.models import Cohort, TrainingSession
+from zakrila.training.services import certificate_issue, cohort_create, session_schedule
 
 
 @pytest.fixture
@@ -147,3 +153,24 @@ def test_the_director_manages_training_too(client, director, cohort):
     trainer_only = member(cohort.organisation, Role.TRAINER, email="t2@example.bg")
     client.force_login(trainer_only)
     assert client.get(reverse("training:cohort_new")).status_code == 200
+
+
+def test_a_session_of_another_organisations_module_is_refused(trainer, other_trainer):
+    cohort = make_cohort(trainer, make_edition(trainer, hours=(8,)))
+    foreign = make_edition(other_trainer, hours=(8,)).modules.get()
+    with pytest.raises(ValidationError, match="различни организации"):
+        session_schedule(
+            actor=trainer, cohort=cohort, module=foreign, held_on=cohort.starts_on,
+            hours=Decimal(4),
+        )  # fmt: skip
+    assert not TrainingSession.objects.exists()
+
+
+def test_a_trainer_of_another_organisation_does_not_lead_a_cohort(trainer, other_trainer):
+    edition = make_edition(trainer, hours=(8,))
+    with pytest.raises(ValidationError, match="не е обучител в тази организация"):
+        cohort_create(
+            actor=trainer, edition=edition, name="Чужд випуск", starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + dt.timedelta(days=30), trainers=[other_trainer],
+        )  # fmt: skip
+    assert not Cohort.objects.exists()

@@ -11,8 +11,14 @@ from django.core.exceptions import ValidationError
 
 from tests.training.conftest import attend, full_course, make_cohort, make_edition, session
 from zakrila.training.completion import ModuleHours, cohort_completion, judge
-from zakrila.training.models import CompletionRule
-from zakrila.training.services import edition_new, edition_publish, edition_update, module_update
+from zakrila.training.models import CompletionRule, EditionStatus
+from zakrila.training.services import (
+    edition_new,
+    edition_publish,
+    edition_update,
+    module_update,
+    programme_create,
+)
 
 D = Decimal
 EIGHT = [
@@ -156,3 +162,12 @@ def test_a_published_edition_is_never_changed(trainer):
     module.refresh_from_db()
     edition.refresh_from_db()
     assert module.hours == 8 and edition.completion_percent == 80
+
+
+def test_an_edition_without_modules_is_not_published(trainer, org):
+    programme = programme_create(actor=trainer, organisation_id=org.pk, code="ПРБ", name="Проба")
+    edition = programme.editions.get()
+    with pytest.raises(ValidationError, match="поне един модул"):
+        edition_publish(actor=trainer, edition=edition)
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.DRAFT and edition.published_at is None

@@ -82,3 +82,10 @@ def test_typing_in_a_questionnaire_and_reading_the_results(client, trainer, coho
     assert saved.answers == {"overall": 5, "trainers": 4, "improve": "повече почивки"}
     page = client.get(reverse("training:feedback", args=[cohort.pk])).content.decode()
     assert "повече почивки" in page and "5,00" in page
+
+
+def test_feedback_on_another_organisations_module_is_refused(trainer, other_trainer, cohort):
+    foreign = make_edition(other_trainer, hours=(8,)).modules.get()
+    with pytest.raises(ValidationError, match="различни организации"):
+        feedback_record(actor=trainer, cohort=cohort, module=foreign, answers={"overall": 4})
+    assert not FeedbackResponse.objects.exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -21,8 +21,11 @@ __all__ = [
     "audit_view",
     "chain_for",
     "changes_between",
+    "create_audited",
     "snapshot",
 ]
+
+M = TypeVar("M", bound=models.Model)
 
 SENSITIVE_PLACEHOLDER = "changed"
 
@@ -79,6 +82,31 @@ def audit_record(
     # requests. The sealer (audit.sealing) chains it within about a second of its commit.
     event.save(force_insert=True)
     return event
+
+
+def create_audited(
+    record: M,
+    *,
+    actor: Any,
+    action: str = AuditAction.CREATE,
+    person_id: int | None = None,
+    changes: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> M:
+    """Check a new record, save it and write its audit event, inside the caller's transaction
+    (a service's usual last step). ``changes`` and ``details`` are what the caller computed
+    before the save; the event names the record by its new id."""
+    record.full_clean()
+    record.save()
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=record,
+        person_id=person_id,
+        changes=changes,
+        details=details,
+    )
+    return record
 
 
 def audit_view(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,6 +59,17 @@ class TenantModel(models.Model):
             labels = field._zakrila_labels = dict(make_hashable(field.flatchoices))
         value = getattr(self, field.attname)
         return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+def same_organisation(*records: Any) -> None:
+    """Records of one write belong to one organisation (the views fetch them through the
+    policy; this keeps a service called from elsewhere honest too). ``None`` (an optional
+    record left out) is passed over."""
+    organisations = {record.organisation_id for record in records if record is not None}
+    if len(organisations) > 1:
+        raise ValidationError(
+            gettext("These records belong to different organisations."), code="cross_org"
+        )
 
 
 class Submission(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record, changes_between, snapshot
+from zakrila.audit.services import audit_record, changes_between, create_audited, snapshot
 from zakrila.core.concurrency import lock_for_edit
 from zakrila.people.models import (
     Consent,
@@ -310,14 +310,8 @@ def household_create(
         organisation_id=child.organisation_id, child=child, name=name,
         settlement=settlement, address=address, created_by=actor, updated_by=actor,
     )  # fmt: skip
-    household.full_clean()
-    household.save()
-    audit_record(
-        action=AuditAction.CREATE,
-        actor=actor,
-        obj=household,
-        person_id=child.pk,
-        changes={"name": {"old": None, "new": name}},
+    create_audited(
+        household, actor=actor, person_id=child.pk, changes={"name": {"old": None, "new": name}}
     )
     return household
 
@@ -336,12 +330,15 @@ def household_member_add(
         relationship=relationship, is_legal_representative=is_legal_representative,
         lives_with_child=lives_with_child, starts_on=starts_on, created_by=actor, updated_by=actor,
     )  # fmt: skip
-    member.full_clean()
-    member.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=member, person_id=household.child_id,
-        changes={"person": {"old": None, "new": person.pk}, "relationship": {"old": None, "new": relationship}},
-    )  # fmt: skip
+    create_audited(
+        member,
+        actor=actor,
+        person_id=household.child_id,
+        changes={
+            "person": {"old": None, "new": person.pk},
+            "relationship": {"old": None, "new": relationship},
+        },
+    )
     return member
 
 
@@ -358,12 +355,9 @@ def consent_record(
         organisation_id=person.organisation_id, person=person, given_by=given_by, purpose=purpose,
         given_on=given_on, legal_basis=legal_basis, notes=notes, created_by=actor, updated_by=actor,
     )  # fmt: skip
-    consent.full_clean()
-    consent.save()
-    audit_record(
-        action=AuditAction.CREATE,
+    create_audited(
+        consent,
         actor=actor,
-        obj=consent,
         person_id=person.pk,
         changes={"purpose": {"old": None, "new": purpose}},
     )
@@ -410,10 +404,11 @@ def disclosure_record(
         organisation_id=person.organisation_id, person=person, recipient=recipient, what=what,
         legal_basis=legal_basis, consent=consent, disclosed_on=disclosed_on, created_by=actor, updated_by=actor,
     )  # fmt: skip
-    disclosure.full_clean()
-    disclosure.save()
-    audit_record(
-        action=AuditAction.EXPORT, actor=actor, obj=disclosure, person_id=person.pk,
+    create_audited(
+        disclosure,
+        actor=actor,
+        action=AuditAction.EXPORT,
+        person_id=person.pk,
         details={"recipient": recipient, "legal_basis": legal_basis},
-    )  # fmt: skip
+    )
     return disclosure

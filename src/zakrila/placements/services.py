@@ -15,7 +15,7 @@ from django.utils.translation import ngettext, pgettext
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import has_capability
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
+from zakrila.audit.services import audit_record, create_audited
 from zakrila.cases.models import Case, Task, TaskKind
 from zakrila.cases.services import case_open
 from zakrila.core.concurrency import lock_for_edit
@@ -386,12 +386,12 @@ def diary_write(
         organisation_id=placement.organisation_id, placement=placement, kind=kind, text=text,
         written_at=written_at, created_by=actor, updated_by=actor,
     )  # fmt: skip
-    entry.full_clean()
-    entry.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=entry, person_id=placement.person_id,
+    create_audited(
+        entry,
+        actor=actor,
+        person_id=placement.person_id,
         changes={"kind": {"old": None, "new": kind}, "text": {"old": None, "new": "changed"}},
-    )  # fmt: skip
+    )
     if kind == DiaryKind.INCIDENT:
         case = placement.case
         Task.objects.create(

@@ -6,22 +6,15 @@ from zakrila.cases.services.assessments import (
     assessment_save,
     assessment_start,
 )
-from zakrila.cases.services.casework import (
+from zakrila.cases.services.cases import case_follow_work, case_move, case_open, case_update
+from zakrila.cases.services.closures import (
     add_months,
-    case_follow_work,
-    case_move,
-    case_open,
-    case_update,
     closure_approve,
     closure_reject,
     closure_request,
-    contact_record,
     follow_up_record,
-    referral_decide,
-    referral_register,
-    task_complete,
-    task_create,
 )
+from zakrila.cases.services.contacts import contact_record
 from zakrila.cases.services.documents import document_downloaded, document_upload
 from zakrila.cases.services.plans import (
     activity_add,
@@ -35,6 +28,8 @@ from zakrila.cases.services.plans import (
     plan_update,
     review_record,
 )
+from zakrila.cases.services.referrals import referral_decide, referral_register
+from zakrila.cases.services.tasks import task_complete, task_create
 
 __all__ = [
     "activity_add",

@@ -21,7 +21,7 @@ from zakrila.cases.models import (
     Case,
     CaseStatus,
 )
-from zakrila.cases.services.casework import case_follow_work
+from zakrila.cases.services.cases import case_follow_work
 from zakrila.core.concurrency import lock_for_edit
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
+from zakrila.audit.services import audit_record, create_audited
 from zakrila.cases.models import Case, CaseDocument
 from zakrila.core.text import without_bidi_controls
 from zakrila.core.wording import file_size_text
@@ -101,12 +101,12 @@ def document_upload(
     document.file.save(upload.name or "file", upload, save=False)
     # Should the rest fail, the stored file would be orphaned: remove it.
     try:
-        document.full_clean()
-        document.save()
-        audit_record(
-            action=AuditAction.CREATE, actor=actor, obj=document, person_id=case.person_id,
+        create_audited(
+            document,
+            actor=actor,
+            person_id=case.person_id,
             details={"case": case.pk, "content_type": content_type, "size": document.size},
-        )  # fmt: skip
+        )
     except Exception:
         document.file.delete(save=False)
         raise

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import require
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record, changes_between, snapshot
+from zakrila.audit.services import audit_record, changes_between, create_audited, snapshot
 from zakrila.cases.models import (
     Case,
     CaseStatus,
@@ -28,7 +28,8 @@ from zakrila.cases.models import (
     Task,
     TaskKind,
 )
-from zakrila.cases.services.casework import add_months, case_follow_work
+from zakrila.cases.services.cases import case_follow_work
+from zakrila.cases.services.closures import add_months
 from zakrila.core.concurrency import lock_for_edit
 
 PLAN_FIELDS = ["parent_view", "parent_goals", "starts_on", "review_on"]
@@ -128,14 +129,8 @@ def goal_add(*, actor: User, plan: SupportPlan, text: str) -> PlanGoal:
         organisation_id=current.organisation_id, plan=current, text=text,
         order=current.goals.count(), created_by=actor,
     )  # fmt: skip
-    goal.full_clean()
-    goal.save()
-    audit_record(
-        action=AuditAction.CREATE,
-        actor=actor,
-        obj=goal,
-        person_id=current.case.person_id,
-        details={"plan": current.pk},
+    create_audited(
+        goal, actor=actor, person_id=current.case.person_id, details={"plan": current.pk}
     )
     return goal
 
@@ -169,15 +164,7 @@ def activity_add(
         organisation_id=plan.organisation_id, goal=goal, what=what, who=who,
         frequency=frequency, due_on=due_on, created_by=actor,
     )  # fmt: skip
-    activity.full_clean()
-    activity.save()
-    audit_record(
-        action=AuditAction.CREATE,
-        actor=actor,
-        obj=activity,
-        person_id=plan.case.person_id,
-        details={"plan": plan.pk},
-    )
+    create_audited(activity, actor=actor, person_id=plan.case.person_id, details={"plan": plan.pk})
     return activity
 
 
@@ -275,12 +262,9 @@ def contract_record(
         organisation_id=case.organisation_id, case=case, number=number, signed_on=signed_on,
         starts_on=starts_on, ends_on=ends_on, created_by=actor,
     )  # fmt: skip
-    contract.full_clean()
-    contract.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=contract, person_id=case.person_id,
-        details={"number": contract.number},
-    )  # fmt: skip
+    create_audited(
+        contract, actor=actor, person_id=case.person_id, details={"number": contract.number}
+    )
     return contract
 
 

@@ -1,27 +1,14 @@
-"""What the giving services share: one organisation per write, and numbers that never repeat."""
+"""What the giving services share: numbers that never repeat, and how dates and quantities read."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext as _
 
 from zakrila.organisations.models import Organisation
-
-
-def same_organisation(*records: Any) -> None:
-    """Records of one write belong to one organisation (the views fetch them through the
-    policy; this keeps a service called from elsewhere honest too)."""
-    organisations = {record.organisation_id for record in records if record is not None}
-    if len(organisations) > 1:
-        raise ValidationError(
-            _("These records belong to different organisations."), code="cross_org"
-        )
 
 
 def next_number(model: type[models.Model], *, organisation_id: int, prefix: str, year: int) -> str:

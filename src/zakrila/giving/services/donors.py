@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import require
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record, changes_between, snapshot
+from zakrila.audit.services import audit_record, changes_between, create_audited, snapshot
 from zakrila.core.concurrency import lock_for_edit
 from zakrila.giving.models import Donor, DonorKind, MoneyDonation
 from zakrila.giving.services._common import next_number
@@ -125,13 +125,16 @@ def money_donation_record(
         received_on=received_on, amount=amount, method=method, purpose=purpose.strip(),
         created_by=actor, updated_by=actor,
     )  # fmt: skip
-    donation.full_clean()
-    donation.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=donation,
-        details={"donor": donor.pk, "number": donation.number, "amount": str(amount),
-                 "method": method},
-    )  # fmt: skip
+    create_audited(
+        donation,
+        actor=actor,
+        details={
+            "donor": donor.pk,
+            "number": donation.number,
+            "amount": str(amount),
+            "method": method,
+        },
+    )
     return donation
 
 

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import require
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
+from zakrila.audit.services import audit_record, create_audited
 from zakrila.cases.models import Case
+from zakrila.core.models import same_organisation
 from zakrila.giving.models import (
     AdjustmentReason,
     Distribution,
@@ -32,7 +33,7 @@ from zakrila.giving.models import (
     StockMovement,
     Store,
 )
-from zakrila.giving.services._common import day_text, next_number, quantity_text, same_organisation
+from zakrila.giving.services._common import day_text, next_number, quantity_text
 from zakrila.organisations.models import Unit
 from zakrila.people.models import Household
 
@@ -50,9 +51,7 @@ def store_create(
         organisation_id=organisation_id, name=name.strip(), unit=unit, address=address.strip(),
         created_by=actor, updated_by=actor,
     )  # fmt: skip
-    store.full_clean()
-    store.save()
-    audit_record(action=AuditAction.CREATE, actor=actor, obj=store, details={"name": store.name})
+    create_audited(store, actor=actor, details={"name": store.name})
     return store
 
 
@@ -66,12 +65,9 @@ def item_create(
         organisation_id=organisation_id, name=name.strip(), category=category, measure=measure,
         created_by=actor, updated_by=actor,
     )  # fmt: skip
-    item.full_clean()
-    item.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=item,
-        details={"name": item.name, "category": category, "measure": measure},
-    )  # fmt: skip
+    create_audited(
+        item, actor=actor, details={"name": item.name, "category": category, "measure": measure}
+    )
     return item
 
 

@@ -19,10 +19,11 @@ from django.utils.translation import ngettext
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import require
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record, changes_between, snapshot
+from zakrila.audit.services import audit_record, changes_between, create_audited, snapshot
 from zakrila.core.concurrency import lock_for_edit
+from zakrila.core.models import same_organisation
 from zakrila.giving.models import Assignment, AssignmentStatus, Volunteer, VolunteerNeed
-from zakrila.giving.services._common import day_text, same_organisation
+from zakrila.giving.services._common import day_text
 from zakrila.organisations.models import Unit
 from zakrila.placements.constraints import violated_constraint
 
@@ -124,13 +125,16 @@ def need_create(
         people_needed=people_needed, with_children=with_children,
         created_by=actor, updated_by=actor,
     )  # fmt: skip
-    need.full_clean()
-    need.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=need,
-        details={"unit": unit.pk, "title": need.title, "people": people_needed,
-                 "with_children": with_children},
-    )  # fmt: skip
+    create_audited(
+        need,
+        actor=actor,
+        details={
+            "unit": unit.pk,
+            "title": need.title,
+            "people": people_needed,
+            "with_children": with_children,
+        },
+    )
     return need
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
+from zakrila.audit.services import audit_record, create_audited
 from zakrila.cases.models import Referral, ReferralSource
 from zakrila.cases.services import referral_register, task_create
 from zakrila.organisations.models import Unit
@@ -117,9 +117,7 @@ def non_contact_count(
         organisation_id=unit.organisation_id, unit=unit, kind=kind,
         occurred_at=occurred_at or timezone.now(), created_by=actor, updated_by=actor,
     )  # fmt: skip
-    record.full_clean()
-    record.save()
-    audit_record(action=AuditAction.CREATE, actor=actor, obj=record, details={"kind": kind})
+    create_audited(record, actor=actor, details={"kind": kind})
     return record
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
+from zakrila.audit.services import audit_record, create_audited
 from zakrila.organisations.models import Programme, ProgrammeKind
 from zakrila.people.models import Person
 from zakrila.people.services import person_create
@@ -103,12 +103,9 @@ def maternity_signal_register(
         created_by=actor,
         updated_by=actor,
     )
-    signal.full_clean()
-    signal.save()
-    audit_record(
-        action=AuditAction.CREATE,
+    create_audited(
+        signal,
         actor=actor,
-        obj=signal,
         person_id=newborn.pk,
         changes={
             "hospital": {"old": None, "new": hospital},
@@ -178,12 +175,9 @@ def pregnancy_register(
         created_by=actor,
         updated_by=actor,
     )
-    pregnancy.full_clean()
-    pregnancy.save()
-    audit_record(
-        action=AuditAction.CREATE,
+    create_audited(
+        pregnancy,
         actor=actor,
-        obj=pregnancy,
         person_id=woman.pk,
         # Health data: the trail says what changed, never the values.
         changes=dict.fromkeys([*Pregnancy.SENSITIVE_FIELDS, "last_period_on", "due_on"], "changed"),
@@ -301,12 +295,9 @@ def leaving_register(
         created_by=actor,
         updated_by=actor,
     )
-    leaving.full_clean()
-    leaving.save()
-    audit_record(
-        action=AuditAction.CREATE,
+    create_audited(
+        leaving,
         actor=actor,
-        obj=leaving,
         person_id=child.pk,
         changes={"institution": {"old": None, "new": institution}},
         details={"enrolment": enrolment.pk},
@@ -413,12 +404,9 @@ def screening_record(
         created_by=actor,
         updated_by=actor,
     )
-    screening.full_clean()
-    screening.save()
-    audit_record(
-        action=AuditAction.CREATE,
+    create_audited(
+        screening,
         actor=actor,
-        obj=screening,
         person_id=enrolment.person_id,
         changes={"scores": {"old": None, "new": cleaned}},
         details={"enrolment": enrolment.pk, "instrument": instrument},
@@ -441,14 +429,8 @@ def goal_add(
         created_by=actor,
         updated_by=actor,
     )
-    goal.full_clean()
-    goal.save()
-    audit_record(
-        action=AuditAction.CREATE,
-        actor=actor,
-        obj=goal,
-        person_id=enrolment.person_id,
-        details={"enrolment": enrolment.pk},
+    create_audited(
+        goal, actor=actor, person_id=enrolment.person_id, details={"enrolment": enrolment.pk}
     )
     return goal
 

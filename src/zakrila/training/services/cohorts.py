@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import has_capability, require
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record, changes_between, snapshot
+from zakrila.audit.services import audit_record, changes_between, create_audited, snapshot
 from zakrila.core.concurrency import lock_for_edit
+from zakrila.core.models import same_organisation
 from zakrila.training.models import (
     Attendance,
     Cohort,
@@ -26,7 +27,6 @@ from zakrila.training.models import (
     Trainee,
     TrainingSession,
 )
-from zakrila.training.services._common import same_organisation
 
 COHORT_FIELDS = ["name", "starts_on", "ends_on", "place"]
 TRAINEE_FIELDS = ["full_name", "employer", "employer_type", "region", "position", "email"]
@@ -150,12 +150,11 @@ def trainee_add(
         employer=employer.strip(), employer_type=employer_type, region=region,
         position=position.strip(), email=email.strip().lower(), created_by=actor, updated_by=actor,
     )  # fmt: skip
-    trainee.full_clean()
-    trainee.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=trainee,
+    create_audited(
+        trainee,
+        actor=actor,
         details={"cohort": cohort.pk, "employer_type": employer_type, "region": region},
-    )  # fmt: skip
+    )
     return trainee
 
 
@@ -232,12 +231,11 @@ def session_schedule(
         organisation_id=cohort.organisation_id, cohort=cohort, module=module, held_on=held_on,
         starts_at=starts_at, hours=hours, created_by=actor, updated_by=actor,
     )  # fmt: skip
-    session.full_clean()
-    session.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=session,
+    create_audited(
+        session,
+        actor=actor,
         details={"cohort": cohort.pk, "module": module.pk, "held_on": held_on, "hours": hours},
-    )  # fmt: skip
+    )
     return session
 
 

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import require
-from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
+from zakrila.audit.services import create_audited
+from zakrila.core.models import same_organisation
 from zakrila.training.feedback_templates import SCALE, SCALE_MAX, SCALE_MIN
 from zakrila.training.models import Cohort, FeedbackResponse, FeedbackTemplate, Module
-from zakrila.training.services._common import same_organisation
 
 
 def _clean_answers(template: FeedbackTemplate, answers: dict[str, Any]) -> dict[str, Any]:
@@ -68,10 +67,5 @@ def feedback_record(
         organisation_id=cohort.organisation_id, cohort=cohort, module=module, template=template,
         answers=_clean_answers(template, answers), created_by=actor, updated_by=actor,
     )  # fmt: skip
-    response.full_clean()
-    response.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=response,
-        details={"cohort": cohort.pk, "module": module.pk},
-    )  # fmt: skip
+    create_audited(response, actor=actor, details={"cohort": cohort.pk, "module": module.pk})
     return response

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from zakrila.accounts.models import User
 from zakrila.accounts.policy import require
 from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record, changes_between, snapshot
+from zakrila.audit.services import audit_record, changes_between, create_audited, snapshot
 from zakrila.core.concurrency import lock_for_edit
 from zakrila.training.feedback_templates import current_template
 from zakrila.training.models import (
@@ -195,12 +195,11 @@ def module_add(
         title_en=title_en.strip(), hours=hours, learning_outcomes=learning_outcomes, trainers=trainers.strip(),
         created_by=actor, updated_by=actor,
     )  # fmt: skip
-    module.full_clean()
-    module.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=actor, obj=module,
+    create_audited(
+        module,
+        actor=actor,
         details={"edition": current.pk, "number": number, "title": module.title, "hours": hours},
-    )  # fmt: skip
+    )
     return module
 
 
