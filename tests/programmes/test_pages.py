@@ -80,7 +80,7 @@ def test_a_maternity_signal_to_outcome_is_counted_on_the_programme_page(client, 
     client.force_login(worker)
     response = client.post(
         reverse("programmes:maternity_new", args=[maternity.pk]),
-        {"hospital": "МБАЛ Русе", "ward": "Неонатология", "signalled_at": timezone.localtime().strftime("%d.%m.%Y 02:40"),
+        {"hospital": "МБАЛ Русе", "ward": "Неонатология", "signalled_at": (timezone.localdate() - dt.timedelta(days=1)).strftime("%d.%m.%Y 02:40"),
          "caller": "акушерка", "mother_first_name": "Анелия", "mother_last_name": "Маринова",
          "newborn_sex": "male", "risk_factors": ["no_home", "single_young"], "worker": worker.pk},
     )  # fmt: skip

@@ -142,13 +142,20 @@ def visit_lists(
     overdue = visits.filter(window_end__lt=today)
     due = _due(visits, today)
     return VisitLists(
-        overdue=[
-            _row(v, today) for v in overdue.order_by("window_end", "pk").values(*ROW_FIELDS)[:size]
-        ],
-        due=[_row(v, today) for v in due.order_by("due_on", "pk").values(*ROW_FIELDS)[:size]],
+        overdue=[_row(v, today) for v in _first(overdue, ("window_end", "pk"), size)],
+        due=[_row(v, today) for v in _first(due, ("due_on", "pk"), size)],
         overdue_count=overdue.count(),
         due_count=due.count(),
     )
+
+
+def _first(visits: models.QuerySet[Visit], order: tuple[str, ...], size: int) -> Any:
+    """The first ``size`` visits in this order, as rows: chosen from the visits' own index
+    first, then joined to their enrolment, person, programme and worker. Joined before the
+    cut, the planner (which cannot tell how many of thousands of planned visits fall in a
+    week) joined every one of them and sorted them all for the first 50."""
+    chosen = visits.order_by(*order).values("pk")[:size]
+    return Visit.objects.filter(pk__in=chosen).order_by(*order).values(*ROW_FIELDS)
 
 
 def visit_counts(*, user: Any, organisation_id: int, worker_id: int) -> tuple[int, int]:
@@ -160,13 +167,13 @@ def visit_counts(*, user: Any, organisation_id: int, worker_id: int) -> tuple[in
 
 def _due(visits: models.QuerySet[Visit], today: dt.date) -> models.QuerySet[Visit]:
     """Planned visits whose window is open or opens within the week. A window closes at most
-    ``longest_window_after_due()`` days after the visit is due, so bounding the end of the window
-    lets the (…, status, window_end) indexes read only the next weeks, not every planned visit
-    of the coming year."""
+    ``longest_window_after_due()`` days after the visit is due, so a visit whose window is still
+    open was due at most that many days ago: that bound lets the (…, status, due_on) indexes
+    read only those weeks, in the list's order, not every overdue visit before them."""
     horizon = today + DUE_HORIZON
     return visits.filter(
         window_end__gte=today,
-        window_end__lte=horizon + dt.timedelta(days=longest_window_after_due()),
+        due_on__gte=today - dt.timedelta(days=longest_window_after_due()),
         due_on__lte=horizon,
     )
 
