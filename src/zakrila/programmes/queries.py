@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from zakrila.accounts.policy import enrolments_visible_to, get_visible_or_404, visits_visible_to
+from zakrila.core.links import url_for
 from zakrila.people.models import Person
 from zakrila.programmes.models import Enrolment, EnrolmentStatus, Visit, VisitStatus
 from zakrila.programmes.schedules import longest_window_after_due, schedule_for
@@ -24,6 +26,8 @@ class VisitRow:
 
     pk: int
     enrolment_id: int
+    url: str  # where the visit is recorded
+    enrolment_url: str
     person: str
     programme: str
     title: str
@@ -77,10 +81,17 @@ def visit_title(kind: str, key: str, sequence: int) -> str:
     return f"{definition.title} {sequence}" if sequence > 1 else definition.title
 
 
-def _row(values: dict[str, Any], today: dt.date) -> VisitRow:
+def _row(
+    values: dict[str, Any],
+    today: dt.date,
+    visit_url: Callable[[int], str],
+    enrolment_url: Callable[[int], str],
+) -> VisitRow:
     return VisitRow(
         pk=values["pk"],
         enrolment_id=values["enrolment_id"],
+        url=visit_url(values["pk"]),
+        enrolment_url=enrolment_url(values["enrolment_id"]),
         person=Person.name_for_display(
             first=values["enrolment__person__first_name"],
             middle=values["enrolment__person__middle_name"],
@@ -141,9 +152,10 @@ def visit_lists(
     )
     overdue = visits.filter(window_end__lt=today)
     due = _due(visits, today)
+    links = (url_for("programmes:visit"), url_for("programmes:enrolment"))
     return VisitLists(
-        overdue=[_row(v, today) for v in _first(overdue, ("window_end", "pk"), size)],
-        due=[_row(v, today) for v in _first(due, ("due_on", "pk"), size)],
+        overdue=[_row(v, today, *links) for v in _first(overdue, ("window_end", "pk"), size)],
+        due=[_row(v, today, *links) for v in _first(due, ("due_on", "pk"), size)],
         overdue_count=overdue.count(),
         due_count=due.count(),
     )
