@@ -180,3 +180,23 @@ def test_visits_and_enrolments_show_on_the_case_and_person_pages(client, di, cop
     assert 'data-testid="enrolments"' in case_page and "Подготвително посещение" in case_page
     person_page = client.get(child.get_absolute_url()).content.decode()
     assert di.name in person_page and reverse("programmes:enrol", args=[child.pk]) in person_page
+
+
+def test_the_visit_lists_say_how_late_link_the_enrolment_and_escape_names(client, pregnancy_programme, org, cop, field_worker):  # fmt: skip
+    """The rows are written by a template tag: the lateness in Bulgarian plural forms, the
+    links to the enrolment and to the visit's form, and a typed name shown as text."""
+    woman = PersonFactory(organisation=org, unit=cop, first_name="<b>Ана</b>")
+    enrolment = pregnancy_register(
+        actor=field_worker, programme=pregnancy_programme, woman=woman, worker=field_worker,
+        last_period_on=timezone.localdate() - dt.timedelta(weeks=16),
+        started_on=timezone.localdate() - dt.timedelta(weeks=6),
+    ).enrolment  # fmt: skip
+    client.force_login(field_worker)
+    html = client.get(reverse("programmes:visits_due") + "?mine=on").content.decode()
+    overdue = html.split('data-testid="overdue-visits"')[1].split("</table>")[0]
+    late = enrolment.visits.order_by("window_end").first()
+    days = (timezone.localdate() - late.window_end).days
+    assert f"просрочено с {days} дни" in overdue
+    assert f'href="{reverse("programmes:enrolment", args=[enrolment.pk])}"' in overdue
+    assert f'href="{reverse("programmes:visit", args=[late.pk])}"' in overdue
+    assert "&lt;b&gt;Ана&lt;/b&gt;" in overdue and "<b>Ана</b>" not in overdue
