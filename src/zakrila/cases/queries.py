@@ -184,11 +184,7 @@ _PERSON = (
 def _person_name(row: Mapping[str, Any]) -> str:
     from zakrila.people.models import Person
 
-    return Person.name_for_display(
-        first=row["case__person__first_name"], middle=row["case__person__middle_name"],
-        last=row["case__person__last_name"], description=row["case__person__description"],
-        anonymised=row["case__person__anonymised_at"] is not None,
-    )  # fmt: skip
+    return Person.name_from_values(row, "case__person")
 
 
 def approvals_waiting(*, user: Any, organisation_id: int) -> list[Approval]:
@@ -292,13 +288,7 @@ def pending_referrals(
     return [
         PendingReferralRow(
             url=referral_url(row["pk"]),
-            person=Person.name_for_display(
-                first=row["person__first_name"],
-                middle=row["person__middle_name"],
-                last=row["person__last_name"],
-                description=row["person__description"],
-                anonymised=row["person__anonymised_at"] is not None,
-            ),
+            person=Person.name_from_values(row, "person"),
             source=sources.get(row["source"], row["source"]),
             received_on=row["received_on"],
             unit=row["unit__name"],
@@ -447,13 +437,7 @@ def case_list(
             url=case_url(row["pk"]),
             number=row["number"],
             is_restricted=row["is_restricted"],
-            person=Person.name_for_display(
-                first=row["person__first_name"],
-                middle=row["person__middle_name"],
-                last=row["person__last_name"],
-                description=row["person__description"],
-                anonymised=row["person__anonymised_at"] is not None,
-            ),
+            person=Person.name_from_values(row, "person"),
             status=statuses.get(row["status"], row["status"]),
             risk=risks.get(row["risk_level"], row["risk_level"]),
             key_worker=row["key_worker__full_name"] or row["key_worker__email"] or "",

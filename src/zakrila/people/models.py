@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -251,6 +253,18 @@ class Person(TenantModel):
             last=self.last_name,
             description=self.description,
             anonymised=self.anonymised_at is not None,
+        )
+
+    @classmethod
+    def name_from_values(cls, row: Mapping[str, Any], path: str) -> str:
+        """The display name from a row of ``.values()`` that read the person through
+        ``path`` (e.g. ``"case__person"``): its names, description and ``anonymised_at``."""
+        return cls.name_for_display(
+            first=row[f"{path}__first_name"],
+            middle=row[f"{path}__middle_name"],
+            last=row[f"{path}__last_name"],
+            description=row[f"{path}__description"],
+            anonymised=row[f"{path}__anonymised_at"] is not None,
         )
 
     @staticmethod

@@ -73,13 +73,7 @@ def export_rows(*, user: Any, programme: Programme) -> tuple[list[str], list[lis
         outcome = schedule.outcome(e["outcome"]) if e["outcome"] else None
         rows.append(
             [
-                Person.name_for_display(
-                    first=e["person__first_name"],
-                    middle=e["person__middle_name"],
-                    last=e["person__last_name"],
-                    description=e["person__description"],
-                    anonymised=e["person__anonymised_at"] is not None,
-                ),
+                Person.name_from_values(e, "person"),
                 e["person__birth_date"],
                 e["started_on"],
                 str(statuses.get(e["status"], "")),

@@ -92,13 +92,7 @@ def _row(
         enrolment_id=values["enrolment_id"],
         url=visit_url(values["pk"]),
         enrolment_url=enrolment_url(values["enrolment_id"]),
-        person=Person.name_for_display(
-            first=values["enrolment__person__first_name"],
-            middle=values["enrolment__person__middle_name"],
-            last=values["enrolment__person__last_name"],
-            description=values["enrolment__person__description"],
-            anonymised=values["enrolment__person__anonymised_at"] is not None,
-        ),
+        person=Person.name_from_values(values, "enrolment__person"),
         programme=values["programme__name"],
         title=visit_title(values["programme__kind"], values["key"], values["sequence"]),
         due_on=values["due_on"],
@@ -248,12 +242,6 @@ def programme_enrolments(
         )[:size]
     )
     for row in rows:
-        row["person"] = Person.name_for_display(
-            first=row["person__first_name"],
-            middle=row["person__middle_name"],
-            last=row["person__last_name"],
-            description=row["person__description"],
-            anonymised=row["person__anonymised_at"] is not None,
-        )
+        row["person"] = Person.name_from_values(row, "person")
         row["worker"] = row["worker__full_name"] or row["worker__email"]
     return rows, enrolments.count()
