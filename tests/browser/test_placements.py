@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.browser.pickers import picker_value
 
@@ -22,13 +23,22 @@ LATIN = str.maketrans({"Ц": "c", "О": "o", "П": "p"})
 
 
 def _last_night() -> dt.date:
-    """The day of the night just gone (the night ends at 4 in the morning)."""
-    now = dt.datetime.now()  # noqa: DTZ005  (the demo server runs in the machine's local zone)
+    """The day of the night just gone (the night ends at 4 in the morning), on the server's
+    clock (Sofia), not the machine's (UTC here): two hours apart around midnight."""
+    now = timezone.localtime()
     return now.date() if now.hour >= 4 else now.date() - dt.timedelta(days=1)
 
 
+# Before 4 in the morning the night is not over: its 02:30 may be still to come, and the bed
+# chosen as free now may have been taken yesterday until the morning's discharges (the demo
+# discharges at 11:00 at the latest yesterday). Then the admission is late the evening before.
+_EVENING = {"02:30": "23:20", "03:00": "23:50"}
+
+
 def _night(at: str = "02:30") -> str:
-    return f"{_last_night():%d.%m.%Y} {at}"
+    if timezone.localtime().hour >= 4:
+        return f"{_last_night():%d.%m.%Y} {at}"
+    return f"{_last_night():%d.%m.%Y} {_EVENING[at]}"
 
 
 def _minutes_ago(minutes: int) -> str:
