@@ -69,13 +69,12 @@ def open_case(org, unit, case_manager, name="Ани"):
 
 
 def night(days_ago=1):
-    """02:30 of the night ``days_ago`` nights before the last one already over: between
-    midnight and 02:30 tonight's 02:30 is still to come, and an admission cannot be in the
-    future (the suite runs at any hour)."""
-    now = timezone.localtime()
-    last = now.date() if now.time() > dt.time(2, 31) else now.date() - dt.timedelta(days=1)
-    day = last - dt.timedelta(days=days_ago)
-    return dt.datetime.combine(day, dt.time(2, 30), tzinfo=timezone.get_current_timezone())
+    """02:30, ``days_ago`` days ago; never later than a minute ago (between midnight and 02:30,
+    tonight's 02:30 is still to come and an admission cannot be in the future: the suite runs
+    at any hour)."""
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    at = dt.datetime.combine(day, dt.time(2, 30), tzinfo=timezone.get_current_timezone())
+    return min(at, timezone.localtime().replace(second=0, microsecond=0) - dt.timedelta(minutes=1))
 
 
 def bed_of(unit, label):
