@@ -8,16 +8,15 @@ does, without its lazy-string checks) and each date formatted once per list.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from html import escape
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from zakrila.cases.queries import CaseRow
+from zakrila.core.rows import short_dates
 
 register = template.Library()
 
@@ -27,12 +26,7 @@ def case_rows(cases: Iterable[CaseRow]) -> SafeString:
     """``<tr>`` for each case: number (linked, marked when restricted), child or parent,
     status, risk, key worker and the date it opened."""
     restricted = f' <span class="badge warn">{escape(_("restricted"))}</span>'
-    dates: dict[dt.date, str] = {}
-
-    def day(value: dt.date) -> str:
-        if value not in dates:
-            dates[value] = escape(date_format(value, "SHORT_DATE_FORMAT"))
-        return dates[value]
+    day = short_dates()
 
     rows = [
         f'<tr><td><a href="{escape(case.url)}">{escape(case.number)}</a>'

@@ -8,16 +8,15 @@ template wrote, every value escaped with the standard library's ``html.escape`` 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from html import escape
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from zakrila.core.rows import short_dates
 from zakrila.programmes.queries import VisitRow
 
 register = template.Library()
@@ -27,12 +26,7 @@ register = template.Library()
 def visit_rows(rows: Iterable[VisitRow], show_programme: bool, show_worker: bool) -> SafeString:
     """``<tr>`` for each visit: due on (and how late, or until when), the visit, the person
     (linked to the enrolment), the programme and the worker where asked, and the button."""
-    dates: dict[dt.date, str] = {}
-
-    def day(value: dt.date) -> str:
-        if value not in dates:
-            dates[value] = escape(date_format(value, "SHORT_DATE_FORMAT"))
-        return dates[value]
+    day = short_dates()
 
     until = escape(_("until"))
     record = escape(_("Record the visit"))
