@@ -284,6 +284,40 @@ def test_confidential_notes_are_hidden_from_workers_off_the_team(client, org, ca
     assert "насилие" in client.get(case.get_absolute_url()).content.decode()
 
 
+def test_the_timeline_shows_each_contact_with_its_staff_time_and_note_escaped(
+    client, case, case_manager, colleague
+):
+    """The timeline is written out in one pass: what the team typed is shown as text (never as
+    markup), with the line breaks of the note, the time of day in Sofia, the minutes in
+    Bulgarian plural, the place and every member of staff present."""
+    sofia = timezone.get_current_timezone()
+    _contact(
+        case, case_manager, note="Първи ред <script>alert(1)</script>\nвтори ред",
+        is_confidential=False, place="дома & двора <b>", duration_minutes=1, staff=[colleague],
+        occurred_at=dt.datetime(2026, 3, 2, 0, 30, tzinfo=sofia),
+    )  # fmt: skip
+    _contact(case, case_manager, occurred_at=dt.datetime(2026, 3, 3, 9, 5, tzinfo=sofia))
+    case.refresh_from_db()
+    case_move(
+        actor=case_manager, case=case, to_status="assessed", reason="оценка <и> план",
+        expected_version=case.version,
+    )  # fmt: skip
+    client.force_login(case_manager)
+    body = client.get(case.get_absolute_url()).content.decode()
+    assert "<script>alert" not in body and "<b>" not in body
+    assert (
+        '<li><span class="muted">02.03.2026</span> <strong>посещение в дома</strong> — 00:30, '
+        "1 минута, дома &amp; двора &lt;b&gt; · Борис Колегов, Йорданка Христова"
+        '<div class="">Първи ред &lt;script&gt;alert(1)&lt;/script&gt;<br>втори ред</div></li>'
+    ) in body
+    assert "<strong>посещение в дома</strong> — 09:05, 45 минути · Йорданка Христова" in body
+    assert '<div class="confidential">Майката разказа за насилие вкъщи.</div>' in body
+    assert (
+        "<strong>Етап</strong> — оценка → оценката е направена: оценка &lt;и&gt; план "
+        '<span class="muted">Йорданка Христова</span>'
+    ) in body
+
+
 def test_a_contact_is_entered_from_the_form_and_its_note_is_not_in_the_trail(
     client, case, case_manager
 ):

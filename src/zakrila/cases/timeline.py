@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
@@ -54,6 +54,43 @@ class CaseRecords:
         )
 
 
+@dataclass
+class ContactRow:
+    """A contact as the timeline shows it, read as values (the many entries of a long file)."""
+
+    pk: int
+    kind: str
+    occurred_at: dt.datetime
+    duration_minutes: int
+    place: str
+    note: str
+    is_confidential: bool
+    staff: list[str] = field(default_factory=list)  # names (or e-mail) of the staff present
+
+
+_CONTACT_FIELDS = (
+    "id",
+    "kind",
+    "occurred_at",
+    "duration_minutes",
+    "place",
+    "note",
+    "is_confidential",
+)
+
+
+def _contact_rows(rows: list[dict[str, Any]]) -> list[ContactRow]:
+    contacts = {row["id"]: ContactRow(pk=row.pop("id"), **row) for row in rows}
+    staff = (
+        Contact.staff.through.objects.filter(contact_id__in=contacts)
+        .order_by("user__full_name", "user_id")
+        .values_list("contact_id", "user__full_name", "user__email")
+    )
+    for contact_id, full_name, email in staff:
+        contacts[contact_id].staff.append(full_name or email)
+    return list(contacts.values())
+
+
 @dataclass(frozen=True)
 class TimelinePage:
     entries: list[dict[str, Any]]
@@ -66,16 +103,17 @@ def case_timeline(
     """One page of the case's timeline: the contacts after the position ``after`` (newest
     first; from the newest when None), at most ``TIMELINE_PAGE``, and the other entries of those
     days, ordered by time within a day."""
-    contacts = Contact.objects.filter(case=case).prefetch_related("staff")
+    contacts = Contact.objects.filter(case=case).values(*_CONTACT_FIELDS)
     page = keyset_page(contacts, order=("-occurred_at", "-id"), after=after, size=TIMELINE_PAGE)
+    rows = _contact_rows(page.rows)
     # Entries on or after the day of the position were on an earlier page; entries before the
     # oldest contact shown wait for a later page.
     newest = _day(page.started_after[0]) if page.started_after else None
-    oldest = _day(page.rows[-1].occurred_at) if page.has_next else None
+    oldest = _day(rows[-1].occurred_at) if page.has_next else None
 
     entries: list[dict[str, Any]] = [
         {"kind": "contact", "at": _day(c.occurred_at), "moment": c.occurred_at, "item": c}
-        for c in page.rows
+        for c in rows
     ]
     entries += [
         entry
