@@ -10,7 +10,12 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from zakrila.accounts.policy import enrolments_visible_to, get_visible_or_404, visits_visible_to
+from zakrila.accounts.policy import (
+    enrolments_of_visible_case,
+    enrolments_visible_to,
+    get_visible_or_404,
+    visits_visible_to,
+)
 from zakrila.core.links import url_for
 from zakrila.people.models import Person
 from zakrila.programmes.models import Enrolment, EnrolmentStatus, Visit, VisitStatus
@@ -212,9 +217,9 @@ def enrolments_of_person(*, user: Any, person: Person) -> list[Enrolment]:
 
 
 def enrolments_of_case(*, user: Any, case: Any) -> list[Enrolment]:
+    """The enrolments on the page of a case the user may see (found by ``case_for``)."""
     return list(
-        enrolments_visible_to(user)
-        .filter(case=case)
+        enrolments_of_visible_case(user, case)
         .select_related("programme", "worker")
         .order_by("-started_on", "-pk")
     )

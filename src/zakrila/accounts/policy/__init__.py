@@ -61,6 +61,7 @@ from zakrila.accounts.policy.placements import (
 )
 from zakrila.accounts.policy.programmes import (
     calls_visible_to,
+    enrolments_of_visible_case,
     enrolments_visible_to,
     group_sessions_visible_to,
     groups_visible_to,
@@ -106,6 +107,7 @@ __all__ = [
     "contracts_visible_to",
     "distributions_visible_to",
     "editions_visible_to",
+    "enrolments_of_visible_case",
     "enrolments_visible_to",
     "forget_access",
     "get_visible_or_404",

@@ -33,6 +33,15 @@ def enrolments_visible_to(user: Any) -> models.QuerySet[Any]:
     return Enrolment.objects.filter(_enrolment_scope(user, case_field="case"))
 
 
+def enrolments_of_visible_case(user: Any, case: Any) -> models.QuerySet[Any]:
+    """The enrolments linked to ``case``, which the caller has already found visible to the
+    user (``cases.queries.case_for``): the case's half of the scope holds, so only the units
+    are checked, without the case policy's subquery."""
+    from zakrila.programmes.models import Enrolment
+
+    return Enrolment.objects.filter(_unit_scope_for(user, "enrolment.view"), case_id=case.pk)
+
+
 def visits_visible_to(user: Any) -> models.QuerySet[Any]:
     """Visits of the enrolments the user may see (a visit carries its enrolment's unit and
     case, so the lists need not join the enrolments)."""

@@ -232,7 +232,6 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "can_contact": has_capability(request.user, "case.contact", organisation_id)
             and case.is_open,
             "can_history": has_capability(request.user, "case.history", organisation_id),
-            "move_form": CaseMoveForm(case=case) if can_manage else None,
             "closure": getattr(case, "closure", None),
             "assessments": records.assessments,
             "plans": records.plans,
