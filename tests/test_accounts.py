@@ -232,3 +232,27 @@ def test_unit_switcher_narrows_the_home_page(client, case_manager, cop, org):
     client.post(reverse("accounts:switch_unit"), {"unit": cop.pk, "next": "/"})
     content = client.get("/").content.decode()
     assert street.name not in content.split('data-testid="home-units"')[1]
+
+
+def test_the_chosen_unit_holds_while_the_membership_reaches_it_and_it_is_in_use(
+    client, case_manager, cop, org
+):
+    """The unit chosen in the switcher comes from the cache on every request, so what changes
+    it must show at once: units taken from the membership, a unit closed."""
+    from tests.factories import UnitFactory
+
+    street = UnitFactory(organisation=org, name="Център за деца на улицата", code="ЦРДУ")
+    client.force_login(case_manager)
+    client.post(reverse("accounts:switch_unit"), {"unit": cop.pk, "next": "/"})
+    unit = client.get("/").wsgi_request.unit
+    assert unit == cop and unit.name == cop.name and unit.kind == cop.kind
+
+    membership = case_manager.memberships.get()
+    membership.units.set([street])  # no longer reaches the ЦОП
+    assert client.get("/").wsgi_request.unit is None
+    membership.units.clear()  # every unit again
+    assert client.get("/").wsgi_request.unit == cop
+
+    cop.is_active = False
+    cop.save()
+    assert client.get("/").wsgi_request.unit is None

@@ -135,13 +135,16 @@ class CurrentMembershipMiddleware:
 
     @staticmethod
     def _current_unit(request: HttpRequest, membership: Membership) -> Unit | None:
-        from zakrila.accounts.policy import units_visible_to
+        """The unit chosen in the switcher, while the membership still reaches it and it is in
+        use; from the cache (``core.lookups``), not a query on every request."""
+        from zakrila.accounts.policy import access_for
+        from zakrila.core.lookups import active_unit
 
         unit_id = request.session.get(SESSION_UNIT)
-        if not unit_id:
+        if not isinstance(unit_id, int):
             return None
-        return (
-            units_visible_to(request.user)
-            .filter(pk=unit_id, organisation_id=membership.organisation_id)
-            .first()
-        )
+        reach = access_for(request.user).reach_in(membership.organisation_id)
+        if reach is None or (reach.unit_ids is not None and unit_id not in reach.unit_ids):
+            return None
+        unit: Unit | None = active_unit(membership.organisation_id, unit_id)
+        return unit

@@ -62,6 +62,18 @@ def active_units(organisation_id: int) -> list[UnitChoice]:
     return result
 
 
+def active_unit(organisation_id: int, unit_id: int) -> Any:
+    """The organisation's unit in use with this id, as a model (None when there is none): the
+    unit a worker chose to work in, which every request of theirs sets on ``request.unit``."""
+    from zakrila.organisations.models import Unit
+
+    def read() -> Any:
+        found = Unit.objects.filter(organisation_id=organisation_id, pk=unit_id, is_active=True)
+        return found.first() or False  # False: "no such unit" is kept too (None is a miss)
+
+    return _cached(organisation_id, f"unit:{unit_id}", read) or None
+
+
 def staff(organisation_id: int) -> list[tuple[int, str]]:
     """(id, name) of the people working in the organisation now."""
     from zakrila.accounts.queries import staff_choices
