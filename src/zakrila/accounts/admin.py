@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.accounts.models import Membership, Role, User
+from zakrila.accounts.queries import home_organisation_id
 from zakrila.accounts.services import (
     USER_FIELDS,
-    _org_id,
     membership_change,
     membership_grant,
     user_update,
@@ -159,7 +159,7 @@ class UserAdmin(BaseUserAdmin):
                     action=AuditAction.UPDATE,
                     actor=request.user,
                     obj=user,
-                    organisation_id=_org_id(user),
+                    organisation_id=home_organisation_id(user),
                     changes={"password": "changed"},
                     details={"via": "admin"},
                 )
@@ -180,7 +180,7 @@ def _audit_user_deleted(request: HttpRequest, user: User) -> None:
         action=AuditAction.DELETE,
         actor=request.user,
         obj=user,
-        organisation_id=_org_id(user),
+        organisation_id=home_organisation_id(user),
         changes=changes_between(snapshot(user, USER_FIELDS), {}),
         details={"via": "admin"},
     )

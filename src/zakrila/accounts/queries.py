@@ -7,6 +7,19 @@ from django.db.models import QuerySet
 from zakrila.accounts.models import Membership, Role, User
 
 
+def home_organisation_id(user: User | None) -> int | None:
+    """The organisation in whose audit trail the events of a user's account are written (a
+    login, a changed membership): their first active membership's, else their first."""
+    if user is None:
+        return None
+    return (
+        Membership.objects.filter(user=user)
+        .order_by("-is_active", "id")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
 def staff_of(organisation_id: int) -> QuerySet[User]:
     """The people who work in the organisation now (for key worker, team and contact staff)."""
     members = Membership.objects.current().filter(organisation_id=organisation_id).values("user_id")

@@ -24,6 +24,7 @@ from django_otp.qr import write_qrcode_image
 
 from zakrila.accounts.models import AccountNotice, Membership, User, UserSession
 from zakrila.accounts.policy import forget_access
+from zakrila.accounts.queries import home_organisation_id
 from zakrila.accounts.sessions import session_end, sessions_end_for_user
 from zakrila.audit.context import current_origin
 from zakrila.audit.models import AuditAction
@@ -31,12 +32,6 @@ from zakrila.audit.services import audit_record, changes_between, snapshot
 from zakrila.organisations.models import Organisation, Unit
 
 RECOVERY_DEVICE_NAME = "recovery"
-
-
-def _org_id(user: User) -> int | None:
-    from zakrila.accounts.signals import _home_organisation_id
-
-    return _home_organisation_id(user)
 
 
 @transaction.atomic
@@ -130,7 +125,7 @@ def totp_device_confirm(
     audit_record(
         action=AuditAction.UPDATE,
         actor=user,
-        organisation_id=_org_id(user),
+        organisation_id=home_organisation_id(user),
         object_type="accounts.user",
         object_id=user.pk,
         changes={"second_factor": "changed"},
@@ -209,7 +204,7 @@ def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> Sec
                 audit_record(
                     action=AuditAction.LOGIN,
                     actor=user,
-                    organisation_id=_org_id(user),
+                    organisation_id=home_organisation_id(user),
                     object_type="accounts.user",
                     object_id=user.pk,
                     details={
@@ -220,7 +215,7 @@ def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> Sec
         audit_record(
             action=AuditAction.LOGIN_FAILED,
             actor=user,
-            organisation_id=_org_id(user),
+            organisation_id=home_organisation_id(user),
             object_type="accounts.user",
             object_id=user.pk,
             details={"second_factor": True},
@@ -240,7 +235,7 @@ def session_end_by_user(*, user: User, session: UserSession) -> None:
     audit_record(
         action=AuditAction.LOGOUT,
         actor=user,
-        organisation_id=_org_id(user),
+        organisation_id=home_organisation_id(user),
         object_type="accounts.usersession",
         object_id=session.pk,
         details={"ended_by": "user"},
@@ -405,7 +400,7 @@ def user_update(*, actor: User | None, user: User, **fields: Any) -> User:
         audit_record(
             action=AuditAction.UPDATE,
             actor=actor,
-            organisation_id=_org_id(current),
+            organisation_id=home_organisation_id(current),
             obj=current,
             changes=changes,
             details={"sessions_ended": ended} if ended else {},

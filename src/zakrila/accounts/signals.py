@@ -10,22 +10,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from zakrila.accounts.models import Membership
+from zakrila.accounts.queries import home_organisation_id
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
 
 SESSION_AUTH_AT = "zakrila_auth_at"
-
-
-def _home_organisation_id(user: Any) -> int | None:
-    if user is None:
-        return None
-    return (
-        Membership.objects.filter(user=user)
-        .order_by("-is_active", "id")
-        .values_list("organisation_id", flat=True)
-        .first()
-    )
 
 
 def _user_by_email(email: str) -> Any:
@@ -45,7 +34,7 @@ def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(
         action=AuditAction.LOGIN,
         actor=user,
-        organisation_id=_home_organisation_id(user),
+        organisation_id=home_organisation_id(user),
         object_type="accounts.user",
         object_id=user.pk,
     )
@@ -87,7 +76,7 @@ def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(
         action=AuditAction.LOGOUT,
         actor=user,
-        organisation_id=_home_organisation_id(user),
+        organisation_id=home_organisation_id(user),
         object_type="accounts.user",
         object_id=user.pk,
     )
@@ -101,7 +90,7 @@ def on_login_failed(
     user = _user_by_email(email)
     audit_record(
         action=AuditAction.LOGIN_FAILED,
-        organisation_id=_home_organisation_id(user),
+        organisation_id=home_organisation_id(user),
         object_type="accounts.user" if user else "",
         object_id=user.pk if user else "",
         actor_label=email[:254],
@@ -114,7 +103,7 @@ def on_locked_out(sender: Any, request: Any, username: str, ip_address: str, **k
     user = _user_by_email(username or "")
     audit_record(
         action=AuditAction.LOCKED_OUT,
-        organisation_id=_home_organisation_id(user),
+        organisation_id=home_organisation_id(user),
         object_type="accounts.user" if user else "",
         object_id=user.pk if user else "",
         actor_label=(username or "")[:254],

@@ -102,7 +102,7 @@ def require(user: Any, capability: str, *, organisation_id: int | None) -> None:
         raise PermissionDenied(str(message))
 
 
-def _unit_scope(access: Access, unit_field: str) -> models.Q:
+def unit_scope(access: Access, unit_field: str) -> models.Q:
     """A filter for records that carry a unit: whole organisations, or the listed units."""
     scope = models.Q(pk__in=[])
     for reach in access.reaches:

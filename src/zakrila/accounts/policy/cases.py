@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from django.db import models
 
 from zakrila.accounts.models import Role
-from zakrila.accounts.policy.access import Access, _unit_scope, access_for
+from zakrila.accounts.policy.access import Access, access_for, unit_scope
 from zakrila.accounts.policy.capabilities import CAPABILITIES
 
 M = TypeVar("M", bound=models.Model)
@@ -46,7 +46,7 @@ def _referral_unit_scope(user: Any) -> models.Q:
     access = access_for(user)
     allowed = CAPABILITIES["case.view"]
     reaches = [r for r in access.reaches if r.roles & allowed]
-    return _unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
+    return unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
 
 
 def referrals_visible_to(user: Any) -> models.QuerySet[Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from zakrila.accounts.policy.access import _unit_scope, access_for
+from zakrila.accounts.policy.access import access_for, unit_scope
 from zakrila.accounts.policy.capabilities import CAPABILITIES
 
 
@@ -20,13 +20,13 @@ def units_visible_to(user: Any) -> models.QuerySet[Any]:
     """Units of the user's organisations; a membership limited to units sees only those."""
     from zakrila.organisations.models import Unit
 
-    return Unit.objects.filter(_unit_scope(access_for(user), "pk"))
+    return Unit.objects.filter(unit_scope(access_for(user), "pk"))
 
 
 def programmes_visible_to(user: Any) -> models.QuerySet[Any]:
     from zakrila.organisations.models import Programme
 
-    return Programme.objects.filter(_unit_scope(access_for(user), "unit_id"))
+    return Programme.objects.filter(unit_scope(access_for(user), "unit_id"))
 
 
 def contracts_visible_to(user: Any) -> models.QuerySet[Any]:

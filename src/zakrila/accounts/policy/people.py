@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from zakrila.accounts.policy.access import Access, _unit_scope, access_for, has_capability
+from zakrila.accounts.policy.access import Access, access_for, has_capability, unit_scope
 from zakrila.accounts.policy.capabilities import CAPABILITIES
 
 
@@ -20,7 +20,7 @@ def people_visible_to(user: Any, *, include_merged: bool = False) -> models.Quer
     allowed = CAPABILITIES["person.view"]
     reaches = [r for r in access.reaches if r.roles & allowed]
     people = Person.objects.all() if include_merged else Person.objects.active()
-    return people.filter(_unit_scope(Access(access.user_id, reaches=reaches), "unit_id"))
+    return people.filter(unit_scope(Access(access.user_id, reaches=reaches), "unit_id"))
 
 
 def person_openable(user: Any, person: Any) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from zakrila.accounts.policy.access import Access, _unit_scope, access_for
+from zakrila.accounts.policy.access import Access, access_for, unit_scope
 from zakrila.accounts.policy.capabilities import CAPABILITIES
 from zakrila.accounts.policy.cases import cases_visible_to
 from zakrila.accounts.policy.organisations import units_visible_to
@@ -19,7 +19,7 @@ def placements_visible_to(user: Any) -> models.QuerySet[Any]:
     access = access_for(user)
     allowed = CAPABILITIES["placement.view"]
     reaches = [r for r in access.reaches if r.roles & allowed]
-    scope = _unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
+    scope = unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
     return Placement.objects.filter(scope, case__in=cases_visible_to(user))
 
 
@@ -30,5 +30,5 @@ def residential_units_visible_to(user: Any) -> models.QuerySet[Any]:
     allowed = CAPABILITIES["placement.view"]
     reaches = [r for r in access.reaches if r.roles & allowed]
     return units_visible_to(user).filter(
-        _unit_scope(Access(access.user_id, reaches=reaches), "pk"), kind__in=RESIDENTIAL_KINDS
+        unit_scope(Access(access.user_id, reaches=reaches), "pk"), kind__in=RESIDENTIAL_KINDS
     )

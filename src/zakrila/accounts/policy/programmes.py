@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models
 
-from zakrila.accounts.policy.access import Access, _unit_scope, access_for
+from zakrila.accounts.policy.access import Access, access_for, unit_scope
 from zakrila.accounts.policy.capabilities import CAPABILITIES
 from zakrila.accounts.policy.cases import cases_visible_to
 from zakrila.accounts.policy.people import people_visible_to
@@ -20,7 +20,7 @@ def _enrolment_scope(user: Any, *, case_field: str) -> models.Q:
     access = access_for(user)
     allowed = CAPABILITIES["enrolment.view"]
     reaches = [r for r in access.reaches if r.roles & allowed]
-    scope = _unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
+    scope = unit_scope(Access(access.user_id, reaches=reaches), "unit_id")
     return scope & (
         models.Q(**{f"{case_field}__isnull": True})
         | models.Q(**{f"{case_field}__in": cases_visible_to(user)})
@@ -59,7 +59,7 @@ def _unit_scope_for(user: Any, capability: str, unit_field: str = "unit_id") -> 
     access = access_for(user)
     allowed = CAPABILITIES[capability]
     reaches = [r for r in access.reaches if r.roles & allowed]
-    return _unit_scope(Access(access.user_id, reaches=reaches), unit_field)
+    return unit_scope(Access(access.user_id, reaches=reaches), unit_field)
 
 
 def calls_visible_to(user: Any) -> models.QuerySet[Any]:

@@ -31,7 +31,7 @@ from zakrila.organisations.models import Unit
 from zakrila.people.models import Household, Person
 
 
-def _same_organisation(organisation_id: int, *records: Any) -> None:
+def same_organisation_as(organisation_id: int, *records: Any) -> None:
     for record in records:
         if record is not None and record.organisation_id != organisation_id:
             raise ValidationError(
@@ -63,7 +63,7 @@ def case_open(
     opened_on: dt.date | None = None,
 ) -> Case:
     """Open a case of a unit for a person, numbered per unit and year (ЦОП-2026-0042)."""
-    _same_organisation(unit.organisation_id, person, household, referral)
+    same_organisation_as(unit.organisation_id, person, household, referral)
     if referral is None and not without_referral_reason.strip():
         raise ValidationError(
             {
@@ -127,7 +127,7 @@ def case_move(
             ),
             code="closure_needs_approval",
         )
-    return _move(
+    return case_transition(
         actor=actor,
         case=case,
         to_status=to_status,
@@ -151,20 +151,22 @@ def case_follow_work(*, actor: User, case_id: int, to_status: str, reason: str) 
         return False
     assessed = Assessment.objects.filter(case_id=case_id, status=AssessmentStatus.APPROVED)
     if to_status == CaseStatus.SUPPORT and current.referral_id and not assessed.exists():
-        return False  # support waits for the approved assessment (see ``_move``)
+        return False  # support waits for the approved assessment (see ``case_transition``)
     # A referred case reaches support through "assessment done", as every case does.
     steps = [to_status]
     if to_status not in CASE_TRANSITIONS[current.status]:
         steps = [CaseStatus.ASSESSED, to_status]
     for step in steps:
-        current = _move(
+        current = case_transition(
             actor=actor, case=current, to_status=step, reason=reason,
             expected_version=current.version,
         )  # fmt: skip
     return True
 
 
-def _move(*, actor: User, case: Case, to_status: str, reason: str, expected_version: int) -> Case:
+def case_transition(
+    *, actor: User, case: Case, to_status: str, reason: str, expected_version: int
+) -> Case:
     current: Case = lock_for_edit(Case, case.pk, expected_version=expected_version)
     if to_status not in CASE_TRANSITIONS[current.status]:
         raise ValidationError(
@@ -244,7 +246,7 @@ def case_update(
     current.is_restricted = is_restricted
     current.key_worker = key_worker
     current.household = household
-    _same_organisation(current.organisation_id, current.household)
+    same_organisation_as(current.organisation_id, current.household)
     current.full_clean()
     changes = changes_between(before, snapshot(current, fields))
     if team is not None:

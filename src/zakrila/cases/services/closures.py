@@ -24,7 +24,7 @@ from zakrila.cases.models import (
     TaskKind,
 )
 from zakrila.cases.models.casework import follow_up_title
-from zakrila.cases.services.cases import _move
+from zakrila.cases.services.cases import case_transition
 from zakrila.core.concurrency import lock_for_edit
 
 
@@ -74,7 +74,7 @@ def closure_approve(*, actor: User, closure: Closure) -> Closure:
     closure = Closure.objects.select_for_update().select_related("case").get(pk=closure.pk)
     if closure.is_approved:
         return closure
-    case = _move(
+    case = case_transition(
         actor=actor, case=closure.case, to_status=CaseStatus.CLOSED,
         reason=f"{closure.get_outcome_display()}: {closure.reason}", expected_version=closure.case.version,
     )  # fmt: skip

@@ -17,7 +17,7 @@ from zakrila.cases.models import (
     Referral,
     ReferralDecision,
 )
-from zakrila.cases.services.cases import _same_organisation, case_open
+from zakrila.cases.services.cases import case_open, same_organisation_as
 from zakrila.core.concurrency import lock_for_edit
 from zakrila.organisations.models import Unit
 from zakrila.people.models import Household, Person
@@ -41,7 +41,7 @@ def referral_register(
     household: Household | None = None,
 ) -> Referral:
     """Record a referral as it arrived; the decision comes later."""
-    _same_organisation(unit.organisation_id, person, household)
+    same_organisation_as(unit.organisation_id, person, household)
     referral = Referral(
         organisation_id=unit.organisation_id,
         unit=unit,

@@ -31,7 +31,7 @@ from zakrila.people.services import (
     consent_withdraw,
     disclosure_record,
 )
-from zakrila.people.views.people import _person_or_404
+from zakrila.people.views.people import person_or_404
 
 
 def _consent_givers(person: Person, user: Any) -> Any:
@@ -48,7 +48,7 @@ def _consent_givers(person: Person, user: Any) -> Any:
 
 @login_required
 def consent_new(request: MemberRequest, pk: int) -> HttpResponse:
-    person = _person_or_404(request, pk)
+    person = person_or_404(request, pk)
     require(request.user, "person.edit", organisation_id=person.organisation_id)
     form = ConsentForm(
         request.POST or None,
@@ -105,7 +105,7 @@ def consent_withdraw_view(request: MemberRequest, pk: int) -> HttpResponse:
 
 @login_required
 def disclosure_new(request: MemberRequest, pk: int) -> HttpResponse:
-    person = _person_or_404(request, pk)
+    person = person_or_404(request, pk)
     require(request.user, "person.edit", organisation_id=person.organisation_id)
     form = DisclosureForm(
         request.POST or None,

@@ -23,12 +23,11 @@ from zakrila.people.services import (
     duplicate_dismiss,
     person_merge,
 )
-from zakrila.people.views.people import _org
 
 
 @login_required
 def duplicate_list(request: MemberRequest) -> HttpResponse:
-    organisation_id = _org(request)
+    organisation_id = request.membership.organisation_id
     require(request.user, "person.merge", organisation_id=organisation_id)
     pairs = duplicate_pairs(user=request.user, organisation_id=organisation_id)
     audit_search(

@@ -35,12 +35,12 @@ from zakrila.people.services import (
     household_create,
     household_member_add,
 )
-from zakrila.people.views.people import MIN_SEARCH_LENGTH, _person_or_404
+from zakrila.people.views.people import MIN_SEARCH_LENGTH, person_or_404
 
 
 @login_required
 def household_new(request: MemberRequest, pk: int) -> HttpResponse:
-    child = _person_or_404(request, pk)
+    child = person_or_404(request, pk)
     require(request.user, "person.edit", organisation_id=child.organisation_id)
     form = HouseholdForm(
         request.POST or None,

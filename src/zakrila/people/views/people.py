@@ -51,17 +51,13 @@ from zakrila.people.services import (
 MIN_SEARCH_LENGTH = 2
 
 
-def _org(request: MemberRequest) -> int:
-    return request.membership.organisation_id
-
-
-def _person_or_404(request: MemberRequest, pk: int) -> Person:
+def person_or_404(request: MemberRequest, pk: int) -> Person:
     return get_visible_or_404(people_visible_to(request.user).select_related("unit"), pk=pk)
 
 
 @login_required
 def person_list(request: MemberRequest) -> HttpResponse:
-    organisation_id = _org(request)
+    organisation_id = request.membership.organisation_id
     require(request.user, "person.view", organisation_id=organisation_id)
     units = units_visible_to(request.user).filter(organisation_id=organisation_id)
     form = PeopleFilterForm(request.GET or None, units=units)
@@ -111,7 +107,7 @@ def person_list(request: MemberRequest) -> HttpResponse:
 @login_required
 def person_search(request: MemberRequest) -> HttpResponse:
     """The search box of the layout: results as you type (htmx), or a page without JavaScript."""
-    organisation_id = _org(request)
+    organisation_id = request.membership.organisation_id
     require(request.user, "person.view", organisation_id=organisation_id)
     text = query_text(request.GET.get("q"))
     results: list[Person] = []
@@ -175,7 +171,7 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
 @login_required
 def person_new(request: MemberRequest) -> HttpResponse:
     """Register a person; likely duplicates are shown before saving and the user confirms."""
-    organisation_id = _org(request)
+    organisation_id = request.membership.organisation_id
     require(request.user, "person.edit", organisation_id=organisation_id)
     units = units_visible_to(request.user).filter(organisation_id=organisation_id)
     show_confidential = has_capability(request.user, "person.confidential", organisation_id)
@@ -251,7 +247,7 @@ def _visible_duplicates(
 
 @login_required
 def person_edit(request: MemberRequest, pk: int) -> HttpResponse:
-    person = _person_or_404(request, pk)
+    person = person_or_404(request, pk)
     require(request.user, "person.edit", organisation_id=person.organisation_id)
     units = units_visible_to(request.user).filter(organisation_id=person.organisation_id)
     form = PersonForm(

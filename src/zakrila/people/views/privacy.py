@@ -25,14 +25,14 @@ from zakrila.people.services import (
     legal_holds,
     person_anonymise,
 )
-from zakrila.people.views.people import _person_or_404
+from zakrila.people.views.people import person_or_404
 
 
 @login_required
 def person_history(request: MemberRequest, pk: int) -> HttpResponse:
     """Who saw and changed this child's file (and the records merged into it): for the
     director and the DPO."""
-    person = _person_or_404(request, pk)
+    person = person_or_404(request, pk)
     require(request.user, "person.history", organisation_id=person.organisation_id)
     merged = [("people.person", pid) for pid in person.merged_from.values_list("pk", flat=True)]
     return record_history(
@@ -53,7 +53,7 @@ def person_export(request: MemberRequest, pk: int, fmt: str) -> HttpResponse:
     """Everything held about one person: JSON for machines, PDF for the family (GDPR Art. 15)."""
     if fmt not in ("json", "pdf"):
         raise Http404(_("There is no such record, or you may not see it."))
-    person = _person_or_404(request, pk)
+    person = person_or_404(request, pk)
     require(request.user, "person.export", organisation_id=person.organisation_id)
     data = exports.person_data(person, viewer=request.user)
     audit_record(
@@ -78,7 +78,7 @@ def person_export(request: MemberRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def person_erase(request: MemberRequest, pk: int) -> HttpResponse:
     """Erasure as anonymisation, refused while a legal hold applies, with the reason shown."""
-    person = _person_or_404(request, pk)
+    person = person_or_404(request, pk)
     require(request.user, "person.erase", organisation_id=person.organisation_id)
     holds = legal_holds(person)
     form = EraseForm(request.POST or None)
