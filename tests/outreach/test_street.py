@@ -131,7 +131,8 @@ def test_children_reached_per_month_are_new_or_returning(street_worker, street, 
     last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
     zone = timezone.get_current_timezone()
     early = dt.datetime.combine(last_month + dt.timedelta(days=3), dt.time(15), tzinfo=zone)
-    now = dt.datetime.combine(this_month, dt.time(15), tzinfo=zone)
+    # This month at 15:00, or now when that is still to come (on the 1st, before 15:00).
+    now = min(dt.datetime.combine(this_month, dt.time(15), tzinfo=zone), timezone.localtime())
     before = _session(street_worker, street, early)
     known = outreach_contact_record(actor=street_worker, session=before, description="А").person
     outreach_contact_record(actor=street_worker, session=before, description="Б")
