@@ -185,11 +185,13 @@ def test_visits_and_enrolments_show_on_the_case_and_person_pages(client, di, cop
 def test_the_case_page_lists_only_the_enrolments_of_units_the_viewer_reaches(
     client, org, di, programme_of, cop, worker
 ):
-    """The case page shows the case's enrolments without asking the case policy again (the
-    case was found visible), but still only those of the units the viewer works in."""
+    """The case page shows the case's enrolments and their visits on the timeline without
+    asking the case policy again (the case was found visible), but still only those of the
+    units the viewer works in."""
     from tests.factories import UnitFactory, member
     from zakrila.accounts.models import Role
     from zakrila.cases.services import case_open
+    from zakrila.programmes.services import visit_record
 
     street = UnitFactory(organisation=org, name="ЦУБД Русе", code="ЦУБД")
     child = PersonFactory(organisation=org, unit=cop)
@@ -197,15 +199,20 @@ def test_the_case_page_lists_only_the_enrolments_of_units_the_viewer_reaches(
     started = timezone.localdate() - dt.timedelta(days=20)
     enrolment_start(actor=worker, programme=di, person=child, worker=worker, case=case, started_on=started)  # fmt: skip
     early = programme_of(ProgrammeKind.EARLY_INTERVENTION)
-    enrolment_start(actor=worker, programme=early, person=child, worker=worker, case=case, started_on=started, unit=street)  # fmt: skip
+    other = enrolment_start(actor=worker, programme=early, person=child, worker=worker, case=case, started_on=started, unit=street)  # fmt: skip
+    visit_record(actor=worker, enrolment=other, visit=other.visits.order_by("due_on").first(),
+                 done_on=timezone.localdate() - dt.timedelta(days=2), kind="home")  # fmt: skip
+
+    def shown(user):
+        client.force_login(user)
+        page = client.get(case.get_absolute_url()).content.decode()
+        section = page.split('data-testid="enrolments"')[1].split("</section>")[0]
+        timeline = page.split('data-testid="case-timeline"')[1].split("</ul>")[0]
+        return section.count("<li>"), early.name in timeline
+
     of_cop = member(org, Role.CASE_MANAGER, units=[cop], email="cop-only@example.bg")
-    client.force_login(of_cop)
-    page = client.get(case.get_absolute_url()).content.decode()
-    section = page.split('data-testid="enrolments"')[1].split("</section>")[0]
-    assert section.count("<li>") == 1
-    client.force_login(worker)  # reaches every unit
-    page = client.get(case.get_absolute_url()).content.decode()
-    assert page.split('data-testid="enrolments"')[1].split("</section>")[0].count("<li>") == 2
+    assert shown(of_cop) == (1, False)
+    assert shown(worker) == (2, True)  # reaches every unit
 
 
 def test_the_visit_lists_say_how_late_link_the_enrolment_and_escape_names(client, pregnancy_programme, org, cop, field_worker):  # fmt: skip

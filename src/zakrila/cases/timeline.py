@@ -22,9 +22,10 @@ from zakrila.core.paging import keyset_page
 TIMELINE_PAGE = 50
 
 # Other apps' records that belong on a case's timeline (a programme's visits, the things
-# distributed to the family): each source gives, for a case, entries with ``kind``, ``at`` (the day), ``moment``,
+# distributed to the family): each source gives, for a case and the user reading it (who may
+# see the case; a source still hides what the user's units do not reach), entries with ``kind``, ``at`` (the day), ``moment``,
 # ``item``, and the ``title``, ``text`` and ``url`` the timeline shows.
-TimelineSource = Callable[[Case], list[dict[str, Any]]]
+TimelineSource = Callable[[Case, Any], list[dict[str, Any]]]
 _SOURCES: list[TimelineSource] = []
 
 
@@ -98,7 +99,7 @@ class TimelinePage:
 
 
 def case_timeline(
-    case: Case, *, after: str | None = None, records: CaseRecords | None = None
+    case: Case, *, user: Any, after: str | None = None, records: CaseRecords | None = None
 ) -> TimelinePage:
     """One page of the case's timeline: the contacts after the position ``after`` (newest
     first; from the newest when None), at most ``TIMELINE_PAGE``, and the other entries of those
@@ -117,7 +118,7 @@ def case_timeline(
     ]
     entries += [
         entry
-        for entry in _other_entries(case, records or CaseRecords.of(case))
+        for entry in _other_entries(case, user, records or CaseRecords.of(case))
         if (newest is None or entry["at"] < newest) and (oldest is None or entry["at"] >= oldest)
     ]
     entries.sort(key=lambda entry: entry["moment"], reverse=True)
@@ -142,7 +143,7 @@ def _moment(day: dt.date, created_at: dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _other_entries(case: Case, records: CaseRecords) -> list[dict[str, Any]]:
+def _other_entries(case: Case, user: Any, records: CaseRecords) -> list[dict[str, Any]]:
     def at(kind: str, day: dt.date, moment: dt.datetime, item: Any) -> dict[str, Any]:
         return {"kind": kind, "at": day, "moment": moment, "item": item}
 
@@ -170,5 +171,5 @@ def _other_entries(case: Case, records: CaseRecords) -> list[dict[str, Any]]:
     ]
     entries += [at("document", _day(d.created_at), d.created_at, d) for d in records.documents]
     for source in _SOURCES:
-        entries += source(case)
+        entries += source(case, user)
     return entries

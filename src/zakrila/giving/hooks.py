@@ -60,7 +60,7 @@ def distribution_text(distribution: Distribution) -> str:
     return text
 
 
-def case_distributions(case: Case) -> list[dict[str, Any]]:
+def case_distributions(case: Case, user: Any) -> list[dict[str, Any]]:
     """The things handed to the case's family, on the case's timeline."""
     condition = models.Q(case=case)
     if case.household_id:

@@ -11,7 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zakrila.accounts.policy import can_see_confidential, has_capability
+from zakrila.accounts.policy import (
+    can_see_confidential,
+    enrolments_of_visible_case,
+    has_capability,
+)
 from zakrila.cases.timeline import register_timeline_source
 from zakrila.organisations.models import ProgrammeKind
 from zakrila.programmes.models import (
@@ -225,11 +229,13 @@ register_summary(ProgrammeKind.DEINSTITUTIONALISATION, _leaving_summary)
 # --- The case timeline -------------------------------------------------------------------------
 
 
-def _case_visits(case: Any) -> list[dict[str, Any]]:
-    """The programme visits done with the case's family, on the case's timeline."""
+def _case_visits(case: Any, user: Any) -> list[dict[str, Any]]:
+    """The programme visits done with the case's family, on the case's timeline: those of the
+    enrolments the case page lists (of the units the user reaches)."""
     from zakrila.cases.timeline import moment_of_day
 
-    visits = Visit.objects.filter(enrolment__case=case, status=VisitStatus.DONE).select_related(
+    enrolments = enrolments_of_visible_case(user, case).values("pk")
+    visits = Visit.objects.filter(enrolment__in=enrolments, status=VisitStatus.DONE).select_related(
         "programme", "done_by"
     )
     return [

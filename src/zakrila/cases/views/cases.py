@@ -211,7 +211,9 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
     show_confidential = can_read_case_confidential(request.user, case)
     audit_view(actor=request.user, obj=case, person_id=case.person_id)
     records = CaseRecords.of(case)
-    timeline = case_timeline(case, after=request.GET.get("after"), records=records)
+    timeline = case_timeline(
+        case, user=request.user, after=request.GET.get("after"), records=records
+    )
     if "after" in request.GET and getattr(request, "htmx", False):  # "Earlier entries"
         return render(
             request,
