@@ -106,3 +106,22 @@ def test_the_generation_moves_again_when_the_change_commits(case_manager):
         membership_cache.memberships_changed()
         during = cache.get(membership_cache.GENERATION_KEY)
     assert cache.get(membership_cache.GENERATION_KEY) != during
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_organisations_lists_are_read_afresh_when_the_change_commits(org, cop):
+    """A page that read the units while a rename was not yet committed (on another
+    connection: the old name) and cached them under the moved token must not keep them."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from zakrila.core import generations, lookups
+
+    assert [unit.name for unit in lookups.active_units(org.pk)] == [cop.name]
+    with transaction.atomic():
+        cop.name = "ЦОП Русе – център"
+        cop.save()
+        token = generations.current(f"zakrila:org:{org.pk}:gen")
+        stale = [lookups.UnitChoice(cop.pk, "ЦОП Русе", None)]
+        cache.set(f"zakrila:org:{org.pk}:{token}:units", stale, lookups.TTL)
+    assert [unit.name for unit in lookups.active_units(org.pk)] == ["ЦОП Русе – център"]

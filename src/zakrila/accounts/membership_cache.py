@@ -4,8 +4,8 @@ Every page needs them (which organisation, which roles, which units), and readin
 query for the memberships with their organisations and one for their units, with model
 instances for each: a few milliseconds of every request. They change rarely, and only through
 the ORM (the membership services, the admin site, the demo), so a change to any membership,
-its units, a unit or an organisation moves a generation token on, after the transaction
-commits as well as at once; a cached entry made under another generation, or on another day
+its units, a unit or an organisation moves one generation token on (``core.generations``: at
+once and after the commit); a cached entry made under another generation, or on another day
 (memberships start and end on dates), is read afresh.
 
 The cache must be shared by every process that serves pages: Redis (``REDIS_URL``) in
@@ -17,15 +17,14 @@ process).
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
 from zakrila.accounts.models import Membership
+from zakrila.core import generations
 
 GENERATION_KEY = "zakrila:memberships:gen"
 TTL = 300
@@ -42,16 +41,10 @@ def _user_key(user_id: int) -> str:
     return f"zakrila:memberships:user:{user_id}"
 
 
-def _move_generation() -> None:
-    cache.set(GENERATION_KEY, secrets.token_hex(8), None)
-
-
 def memberships_changed(**kwargs: Any) -> None:
     """A membership, its units, a unit or an organisation changed: every cached entry is
-    stale. Moved at once and again after the commit, so a request that read the old rows
-    between the two cannot keep them under the new generation."""
-    _move_generation()
-    transaction.on_commit(_move_generation)
+    stale."""
+    generations.move(GENERATION_KEY)
 
 
 def _read(user: Any) -> list[Membership]:
@@ -70,11 +63,7 @@ def current_memberships(user: Any) -> list[Membership]:
         return _read(user)
     key = _user_key(user.pk)
     found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        # The token was evicted (or never set): a new one, so nothing cached before counts.
-        cache.add(GENERATION_KEY, secrets.token_hex(8), None)
-        generation = cache.get(GENERATION_KEY)
+    generation = generations.current(GENERATION_KEY, found)
     today = timezone.localdate()
     entry = found.get(key)
     if entry is not None and entry[0] == generation and entry[1] == today:

@@ -1,8 +1,9 @@
 """Small lists every page of an organisation shows — its units, its staff — read once and kept
 in the cache, instead of queried on every request.
 
-Each organisation has a generation number in the cache; a change to a unit, a membership or a
-user's name moves it on, so the next page reads the lists afresh. With several app servers the
+Each organisation has a generation token in the cache (``core.generations``); a change to a
+unit, a membership or a user's name moves it on, at once and after the commit, so the next page
+reads the lists afresh. With several app servers the
 cache is Redis (``REDIS_URL``), shared by all; the embedded default keeps a cache per process,
 so the lists there also expire after ``TTL`` seconds.
 """
@@ -14,6 +15,8 @@ from typing import Any
 
 from django.core.cache import cache
 
+from zakrila.core import generations
+
 TTL = 60
 
 
@@ -24,23 +27,19 @@ class UnitChoice:
     parent_id: int | None
 
 
-def _generation(organisation_id: int) -> int:
-    return cache.get_or_set(f"zakrila:org:{organisation_id}:gen", 1, None) or 1
+def _generation_key(organisation_id: int) -> str:
+    return f"zakrila:org:{organisation_id}:gen"
 
 
 def organisation_changed(organisation_id: int | None) -> None:
     """Forget the organisation's cached lists (a unit, a membership or a name changed)."""
-    if organisation_id is None:
-        return
-    key = f"zakrila:org:{organisation_id}:gen"
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 2, None)
+    if organisation_id is not None:
+        generations.move(_generation_key(organisation_id))
 
 
 def _cached(organisation_id: int, name: str, read: Any) -> Any:
-    key = f"zakrila:org:{organisation_id}:{_generation(organisation_id)}:{name}"
+    generation = generations.current(_generation_key(organisation_id))
+    key = f"zakrila:org:{organisation_id}:{generation}:{name}"
     value = cache.get(key)
     if value is None:
         value = read()
