@@ -758,3 +758,45 @@ def test_the_case_list_rows_escape_what_was_typed_and_mark_restricted_cases(
     assert case.number in row
     assert '<span class="badge warn">ограничен достъп</span>' in row
     assert timezone.localdate().strftime("%d.%m.%Y") in row
+
+
+def test_a_case_is_carried_only_by_people_who_work_in_the_organisation(
+    case_manager, cop, child, outsider, colleague, org
+):
+    """The key worker and the team of a new case are the organisation's staff (the form offers
+    only them; the service refuses anyone else and writes nothing). A key worker who has since
+    left may stay on the case while its risk is changed, but is not chosen anew."""
+    from django.core.exceptions import ValidationError
+
+    from zakrila.cases.services import case_update
+
+    def open_with(**people):
+        return case_open(
+            actor=case_manager, unit=cop, person=child, without_referral_reason="консултация",
+            **{"key_worker": case_manager, **people},
+        )  # fmt: skip
+
+    cases_before, events_before = Case.objects.count(), AuditEvent.objects.count()
+    for people, field in (({"key_worker": outsider}, "key_worker"), ({"team": [colleague, outsider]}, "team")):  # fmt: skip
+        with pytest.raises(ValidationError) as refused:
+            open_with(**people)
+        assert refused.value.message_dict == {
+            field: ["Изберете служител, който работи в организацията сега."]
+        }
+    assert (Case.objects.count(), AuditEvent.objects.count()) == (cases_before, events_before)
+
+    case = open_with(key_worker=colleague)
+    colleague.memberships.update(ends_on=timezone.localdate() - dt.timedelta(days=1))
+    case.refresh_from_db()
+    case = case_update(
+        actor=case_manager, case=case, risk_level="high", is_restricted=False,
+        key_worker=colleague, household=None, team=None, expected_version=case.version,
+    )  # fmt: skip
+    assert case.risk_level == "high" and case.key_worker == colleague
+    with pytest.raises(ValidationError, match="работи в организацията"):
+        case_update(
+            actor=case_manager, case=case, risk_level="high", is_restricted=False,
+            key_worker=outsider, household=None, team=None, expected_version=case.version,
+        )  # fmt: skip
+    case.refresh_from_db()
+    assert case.key_worker == colleague

@@ -143,6 +143,29 @@ def test_a_woman_of_another_organisation_cannot_be_registered(
     assert not stranger.enrolments.exists()
 
 
+def test_the_worker_of_a_pregnancy_must_work_in_the_organisation_now(
+    pregnancy_programme, woman, worker, outsider, org
+):
+    """The woman's worker is one of the organisation's staff: not a worker of another
+    organisation, nor one whose membership has ended."""
+    from tests.factories import member
+    from zakrila.accounts.models import Role
+
+    gone = member(org, Role.FIELD_WORKER, email="left@example.bg")
+    gone.memberships.update(ends_on=timezone.localdate() - dt.timedelta(days=1))
+    for stranger in (outsider, gone):
+        before = _written()
+        with pytest.raises(ValidationError) as refused:
+            pregnancy_register(
+                actor=worker, programme=pregnancy_programme, woman=woman, worker=stranger,
+                last_period_on=_weeks_ago(10),
+            )  # fmt: skip
+        assert refused.value.message_dict == {
+            "worker": ["Изберете служител, който работи в организацията сега."]
+        }
+        assert _written() == before
+
+
 def test_a_pregnancy_is_registered_only_in_the_pregnancy_programme(programme_of, woman, worker):
     """A pregnancy typed into another programme's form is refused, not filed there."""
     di = programme_of(ProgrammeKind.DEINSTITUTIONALISATION)

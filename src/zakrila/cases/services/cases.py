@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
+from zakrila.accounts.queries import require_staff
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, changes_between, snapshot
 from zakrila.cases.models import (
@@ -64,6 +65,9 @@ def case_open(
 ) -> Case:
     """Open a case of a unit for a person, numbered per unit and year (ЦОП-2026-0042)."""
     same_organisation_as(unit.organisation_id, person, household, referral)
+    team = list(team)
+    require_staff(unit.organisation_id, "key_worker", [key_worker])
+    require_staff(unit.organisation_id, "team", team)
     if referral is None and not without_referral_reason.strip():
         raise ValidationError(
             {
@@ -242,6 +246,11 @@ def case_update(
     fields = ["risk_level", "is_restricted", "key_worker_id", "household_id"]
     before = snapshot(current, fields)
     before_team = sorted(current.team.values_list("pk", flat=True))
+    if key_worker.pk != current.key_worker_id:  # a key worker who has left may stay on
+        require_staff(current.organisation_id, "key_worker", [key_worker])
+    if team is not None:
+        team = list(team)
+        require_staff(current.organisation_id, "team", [u for u in team if u.pk not in before_team])
     current.risk_level = risk_level
     current.is_restricted = is_restricted
     current.key_worker = key_worker

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.models import User
+from zakrila.accounts.queries import require_staff
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
 from zakrila.core.concurrency import lock_for_edit
@@ -155,6 +156,7 @@ def enrolment_start(
         and (household is None or case.household_id != household.pk)
     ):
         raise ValidationError({"case": _("This case is about someone else.")})
+    require_staff(programme.organisation_id, "worker", [worker])
     enrolment = Enrolment(
         organisation_id=programme.organisation_id,
         programme=programme,
