@@ -51,6 +51,24 @@ def test_an_anonymous_call_needs_no_personal_data_at_all(client, specialist, cop
     assert event is not None and "caller_name" not in event.changes
 
 
+def test_a_call_in_the_future_is_refused_and_what_was_typed_stays(client, specialist, cop):
+    """A call is logged after it is taken: a time still to come (a slip of the hour or the
+    day) is refused on its field, with the advice typed kept and no number used up."""
+    client.force_login(specialist)
+    later = timezone.localtime() + timezone.timedelta(days=1)
+    response = client.post(
+        reverse("programmes:call_new"),
+        _call_form(started_at=later.strftime("%d.%m.%Y %H:%M"), advice="Съвет за съня"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Часът на обаждането" in page and "е в бъдещето" in page
+    assert "Съвет за съня" in page
+    assert not Call.objects.exists()
+    assert client.post(reverse("programmes:call_new"), _call_form()).status_code == 302
+    assert Call.objects.get().number.endswith("-0001")
+
+
 def test_an_anonymous_call_keeps_no_name_even_if_typed(client, specialist, cop):
     client.force_login(specialist)
     response = client.post(

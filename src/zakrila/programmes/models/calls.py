@@ -12,9 +12,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.core.models import TenantModel
+from zakrila.core.plausible import EARLIEST_RECORD, DateChecks
 from zakrila.core.text import clean_bidi_fields
 
 
@@ -151,8 +153,15 @@ class Call(TenantModel):
         return reverse("programmes:call", args=[self.pk])
 
     def clean(self) -> None:
+        """A call is logged after it is taken (an offline copy is sent later with its own
+        time, still in the past)."""
         clean_bidi_fields(self, ("caller_name",))  # no right-to-left tricks in names
         super().clean()
+        dates = DateChecks()
+        when = gettext("The time of the call")
+        dates.not_in_future("started_at", self.started_at, when)
+        dates.not_before("started_at", self.started_at, EARLIEST_RECORD, when)
+        dates.raise_any()
 
 
 class NonContact(TenantModel):
