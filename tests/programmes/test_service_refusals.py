@@ -477,3 +477,55 @@ def test_a_call_of_negative_duration_is_refused(worker, cop):
     assert "duration_minutes" in refused.value.message_dict
     assert _written() == before
     assert list(CallCounter.objects.values_list("day", "last")) == counters
+
+
+def test_the_same_screening_is_not_recorded_twice_on_one_day(toddler_enrolment, worker):
+    """A screening typed again (another tab, a second colleague) is refused, not counted
+    twice in the child's chart; another instrument on the same day is a screening of its own."""
+    screening_record(
+        actor=worker, enrolment=toddler_enrolment, screened_on=dt.date(2025, 2, 1),
+        scores={"motor": 3},
+    )  # fmt: skip
+    before = _written()
+    with pytest.raises(ValidationError) as refused:
+        screening_record(
+            actor=worker, enrolment=toddler_enrolment, screened_on=dt.date(2025, 2, 1),
+            scores={"motor": 4},
+        )  # fmt: skip
+    assert refused.value.message_dict == {
+        "screened_on": [
+            "Скринингът на това дете с този инструмент за тази дата вече е записан: "
+            "отворете го от страницата на включването."
+        ]
+    }
+    assert _written() == before
+    screening_record(
+        actor=worker, enrolment=toddler_enrolment, screened_on=dt.date(2025, 2, 1),
+        instrument="ASQ-3", score_max=60, scores={"motor": 45},
+    )  # fmt: skip
+    assert toddler_enrolment.screenings.count() == 2
+
+
+def test_our_scale_is_not_used_past_the_seventh_birthday(early, org, cop, worker):
+    """The shipped scale is for children 0–6: an older child's scores on it would be read
+    against the wrong ages; another instrument, named, is taken."""
+    older = PersonFactory(organisation=org, unit=cop, birth_date=dt.date(2018, 3, 1))
+    enrolment = enrolment_start(
+        actor=worker, programme=early, person=older, worker=worker, started_on=dt.date(2025, 1, 10)
+    )
+    before = _written()
+    with pytest.raises(ValidationError) as refused:
+        screening_record(
+            actor=worker, enrolment=enrolment, screened_on=dt.date(2025, 3, 1),
+            scores={"motor": 3},
+        )  # fmt: skip
+    assert "на 84 месеца" in _said(refused) and "screened_on" in refused.value.message_dict
+    assert _written() == before
+    # The day before the seventh birthday the scale still holds; another instrument any day.
+    screening_record(
+        actor=worker, enrolment=enrolment, screened_on=dt.date(2025, 2, 28), scores={"motor": 3}
+    )
+    screening_record(
+        actor=worker, enrolment=enrolment, screened_on=dt.date(2025, 3, 1), instrument="ASQ-3",
+        score_max=60, scores={"motor": 45},
+    )  # fmt: skip

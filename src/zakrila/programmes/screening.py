@@ -46,6 +46,10 @@ class ScreeningScale:
         return list(zip(range(self.scale_min, self.scale_max + 1), labels, strict=False))
 
 
+# The shipped scale covers children from birth to six years: up to the seventh birthday.
+SCALE_MONTHS = 7 * 12
+
+
 @cache
 def screening_scale() -> ScreeningScale:
     data = json.loads((SHIPPED / "screening-0-6.json").read_text(encoding="utf-8"))

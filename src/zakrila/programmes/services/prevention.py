@@ -32,7 +32,7 @@ from zakrila.programmes.models import (
     naegele_last_period,
 )
 from zakrila.programmes.schedules import schedule_for
-from zakrila.programmes.screening import age_in_months, screening_scale
+from zakrila.programmes.screening import SCALE_MONTHS, age_in_months, screening_scale
 from zakrila.programmes.services.enrolments import (
     enrolment_end,
     enrolment_move_stage,
@@ -369,7 +369,19 @@ def screening_record(
     if screened_on < birth:
         raise ValidationError({"screened_on": _("The screening cannot be before the birth.")})
     scale = screening_scale()
+    age_months = age_in_months(birth, screened_on)
     if not instrument:
+        if age_months >= SCALE_MONTHS:
+            raise ValidationError(
+                {
+                    "screened_on": _(
+                        "Our scale is for children from birth to 6 years; the child was "
+                        "%(months)s months old on that day. Name the instrument used instead."
+                    )
+                    % {"months": age_months}
+                },
+                code="too_old",
+            )
         instrument, low, high = scale.name_bg, scale.scale_min, scale.scale_max
     else:
         if not score_max or score_max < 1:
@@ -392,12 +404,24 @@ def screening_record(
         cleaned[key] = int(value)
     if not cleaned:
         raise ValidationError(_("Give the score of at least one domain."))
+    if Screening.objects.filter(
+        enrolment=enrolment, screened_on=screened_on, instrument=instrument
+    ).exists():
+        raise ValidationError(
+            {
+                "screened_on": _(
+                    "This child's screening with this instrument is already recorded for that "
+                    "day: open it on the enrolment's page."
+                )
+            },
+            code="duplicate",
+        )
     screening = Screening(
         organisation_id=enrolment.organisation_id,
         enrolment=enrolment,
         screened_on=screened_on,
         instrument=instrument,
-        age_months=age_in_months(birth, screened_on),
+        age_months=age_months,
         score_max=high,
         scores=cleaned,
         note=note,
