@@ -66,9 +66,12 @@ def _early_enrolment(world: World, restricted: bool) -> Any:
     from zakrila.programmes.services import enrolment_start
 
     case = world.new_case(restricted=restricted)
+    child = case.person  # early intervention is for children 0–6: a two-year-old
+    child.birth_date = timezone.localdate() - dt.timedelta(days=2 * 365)
+    child.save(update_fields=["birth_date"])
     return enrolment_start(
         actor=world.worker, programme=programme_of(world, "early_intervention"),
-        person=case.person, worker=world.worker, case=case,
+        person=child, worker=world.worker, case=case,
     )  # fmt: skip
 
 
