@@ -38,13 +38,14 @@ def timeline_entries(timeline: TimelinePage, show_confidential: bool) -> SafeStr
         for entry in timeline.entries
     ]
     if not items:
-        items.append(f'<li class="empty">{escape(_("Nothing recorded yet."))}</li>')
+        nothing = escape(_("Nothing recorded yet."))
+        items.append(f'<li class="empty">{nothing}</li>')
     if timeline.after:
-        after = escape(timeline.after)
+        after, earlier = escape(timeline.after), escape(_("Earlier entries"))
         items.append(
             f'<li class="more"><a class="button" href="?after={after}#timeline" '
             f'hx-get="?after={after}" hx-target="closest li" hx-swap="outerHTML" '
-            f'data-testid="timeline-earlier">{escape(_("Earlier entries"))}</a></li>'
+            f'data-testid="timeline-earlier">{earlier}</a></li>'
         )
     return mark_safe("\n".join(items))  # noqa: S308  (every value escaped)
 
@@ -70,21 +71,23 @@ class _Writer:
             + "</div>"
         )
         self._enrolment_url: Callable[[int], str] | None = None
+        # Outside the f-strings below: the extractor of translatable strings does not look
+        # inside an f-string's braces.
+        referral, assessment, document = _("Referral"), _("Assessment"), _("Document")
+        plan, review = _("Individual support plan"), _("Review")
+        self.stage = _("Stage")
         self.by_kind: dict[str, Callable[[Any], str]] = {
             "referral": lambda r: (
-                f"{_strong(_('Referral'))} — "
+                f"{_strong(referral)} — "
                 f"{escape(r.get_source_display())}: {escape(r.get_decision_display())}"
             ),
             "assessment": lambda a: (
-                f"{_strong(_('Assessment'))} — "
+                f"{_strong(assessment)} — "
                 f"{escape(a.template.name)}: {escape(a.get_status_display())}"
             ),
-            "plan": lambda p: (
-                f"{_strong(_('Individual support plan') + f' {p.number}')} — "
-                f"{escape(p.get_status_display())}"
-            ),
-            "document": lambda d: f"{_strong(_('Document'))} — {escape(d.title)}",
-            "review": lambda r: f"{_strong(_('Review'))} — {escape(r.get_decision_display())}",
+            "plan": lambda p: f"{_strong(f'{plan} {p.number}')} — {escape(p.get_status_display())}",
+            "document": lambda d: f"{_strong(document)} — {escape(d.title)}",
+            "review": lambda r: f"{_strong(review)} — {escape(r.get_decision_display())}",
             "status": self.status,
             "programme_visit": self.programme_visit,
             "contact": self.contact,
@@ -100,14 +103,13 @@ class _Writer:
             title = f'<a href="{escape(entry["url"])}">{title}</a>'
         return f"<strong>{title}</strong> — {escape(entry.get('text', ''))}"
 
-    @staticmethod
-    def status(change: Any) -> str:
+    def status(self, change: Any) -> str:
         moved = escape(change.get_to_status_display())
         if change.from_status:
             moved = f"{escape(change.get_from_status_display())} → {moved}"
         reason = f": {escape(change.reason)}" if change.reason else ""
         by = change.created_by.full_name if change.created_by else ""
-        return f'{_strong(_("Stage"))} — {moved}{reason} <span class="muted">{escape(by)}</span>'
+        return f'{_strong(self.stage)} — {moved}{reason} <span class="muted">{escape(by)}</span>'
 
     def programme_visit(self, visit: Any) -> str:
         if self._enrolment_url is None:
