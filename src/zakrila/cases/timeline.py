@@ -23,8 +23,9 @@ TIMELINE_PAGE = 50
 
 # Other apps' records that belong on a case's timeline (a programme's visits, the things
 # distributed to the family): each source gives, for a case and the user reading it (who may
-# see the case; a source still hides what the user's units do not reach), entries with ``kind``, ``at`` (the day), ``moment``,
-# ``item``, and the ``title``, ``text`` and ``url`` the timeline shows.
+# see the case; a source still hides what the user's units do not reach), entries with
+# ``kind``, ``at`` (the day), ``moment``, ``item``, and the ``title``, ``text`` and ``url``
+# the timeline shows.
 TimelineSource = Callable[[Case, Any], list[dict[str, Any]]]
 _SOURCES: list[TimelineSource] = []
 
