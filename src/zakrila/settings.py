@@ -158,6 +158,9 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # Sessions are read from the shared cache and written to both: one query fewer on every
+    # request. Not with a cache per process: another process could keep a session ended here.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The signed-in users' memberships kept in the cache between requests (accounts.membership_cache):
