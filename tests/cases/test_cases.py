@@ -284,6 +284,26 @@ def test_confidential_notes_are_hidden_from_workers_off_the_team(client, org, ca
     assert "насилие" in client.get(case.get_absolute_url()).content.decode()
 
 
+def test_a_team_member_reads_the_confidential_notes_a_colleague_off_the_team_does_not(
+    client, org, case, case_manager, django_assert_max_num_queries
+):
+    """The case page reads its team once: the same list is shown and asked by the
+    confidentiality rule (a team member who is not the key worker reads the notes)."""
+    _contact(case, case_manager)
+    on_team = member(org, Role.CASE_MANAGER, email="team@example.bg", full_name="Таня Екипова")
+    off_team = member(org, Role.CASE_MANAGER, email="off@example.bg")
+    case.team.add(on_team)
+    client.force_login(on_team)
+    client.get(case.get_absolute_url())
+    with django_assert_max_num_queries(19):  # with the session and the units to admit into
+        body = client.get(case.get_absolute_url()).content.decode()
+    assert "насилие" in body and "Таня Екипова" in body
+    client.force_login(off_team)
+    body = client.get(case.get_absolute_url()).content.decode()
+    assert "насилие" not in body and 'data-testid="note-hidden"' in body
+    assert "Таня Екипова" in body
+
+
 def test_the_timeline_shows_each_contact_with_its_staff_time_and_note_escaped(
     client, case, case_manager, colleague
 ):

@@ -52,10 +52,12 @@ CASE_PAGE_SIZE = 50
 # --- Single records ---------------------------------------------------------------------------
 
 
-def case_for(*, user: Any, pk: int) -> Case:
+def case_for(*, user: Any, pk: int, also: tuple[str, ...] = ()) -> Case:
+    """The case if the user may see it (404 otherwise), with what its pages show; ``also``
+    names more relations to read in the same query (the case page: its closure)."""
     return get_visible_or_404(
         cases_visible_to(user).select_related(
-            "unit", "person", "household", "household__child", "key_worker", "referral"
+            "unit", "person", "household", "household__child", "key_worker", "referral", *also
         ),
         pk=pk,
     )

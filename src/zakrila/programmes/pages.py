@@ -11,11 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zakrila.accounts.policy import (
-    can_see_confidential,
-    enrolments_of_visible_case,
-    has_capability,
-)
+from zakrila.accounts.policy import can_see_confidential, has_capability
 from zakrila.cases.timeline import register_timeline_source
 from zakrila.organisations.models import ProgrammeKind
 from zakrila.programmes.models import (
@@ -32,6 +28,7 @@ from zakrila.programmes.models import (
     Visit,
     VisitStatus,
 )
+from zakrila.programmes.queries import enrolments_of_case
 from zakrila.programmes.schedules import schedule_for
 from zakrila.programmes.screening import age_in_months, domain_charts, screening_scale
 from zakrila.programmes.sections import Section, register_section
@@ -234,10 +231,12 @@ def _case_visits(case: Any, user: Any) -> list[dict[str, Any]]:
     enrolments the case page lists (of the units the user reaches)."""
     from zakrila.cases.timeline import moment_of_day
 
-    enrolments = enrolments_of_visible_case(user, case).values("pk")
-    visits = Visit.objects.filter(enrolment__in=enrolments, status=VisitStatus.DONE).select_related(
-        "programme", "done_by"
-    )
+    enrolments = [enrolment.pk for enrolment in enrolments_of_case(user=user, case=case)]
+    if not enrolments:
+        return []
+    visits = Visit.objects.filter(
+        enrolment_id__in=enrolments, status=VisitStatus.DONE
+    ).select_related("programme", "done_by")
     return [
         {
             "kind": "programme_visit",

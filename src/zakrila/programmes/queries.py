@@ -217,12 +217,16 @@ def enrolments_of_person(*, user: Any, person: Person) -> list[Enrolment]:
 
 
 def enrolments_of_case(*, user: Any, case: Any) -> list[Enrolment]:
-    """The enrolments on the page of a case the user may see (found by ``case_for``)."""
-    return list(
-        enrolments_of_visible_case(user, case)
-        .select_related("programme", "worker")
-        .order_by("-started_on", "-pk")
-    )
+    """The enrolments on the page of a case the user may see (found by ``case_for``). Read once
+    per case object and user: the page's programmes section and its timeline both ask."""
+    memo = case.__dict__.setdefault("_enrolments_for_user", {})
+    if user.pk not in memo:
+        memo[user.pk] = list(
+            enrolments_of_visible_case(user, case)
+            .select_related("programme", "worker")
+            .order_by("-started_on", "-pk")
+        )
+    return list(memo[user.pk])
 
 
 def programme_enrolments(

@@ -117,7 +117,13 @@ def tasks_visible_to(user: Any) -> models.QuerySet[Any]:
 
 
 def is_on_case_team(user: Any, case: Any) -> bool:
-    return bool(case.key_worker_id == user.pk or case.team.filter(pk=user.pk).exists())
+    if case.key_worker_id == user.pk:
+        return True
+    # The case page reads the team once for itself (prefetched); others ask the database.
+    team = getattr(case, "_prefetched_objects_cache", {}).get("team")
+    if team is not None:
+        return any(member.pk == user.pk for member in team)
+    return bool(case.team.filter(pk=user.pk).exists())
 
 
 def can_read_case_confidential(user: Any, case: Any) -> bool:

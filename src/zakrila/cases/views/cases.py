@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -206,8 +207,9 @@ def case_new(request: MemberRequest, person_pk: int) -> HttpResponse:
 
 @login_required
 def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
-    case = case_for(user=request.user, pk=pk)
+    case = case_for(user=request.user, pk=pk, also=("closure",))
     organisation_id = case.organisation_id
+    prefetch_related_objects([case], "team")  # shown, and asked by the confidentiality rule
     show_confidential = can_read_case_confidential(request.user, case)
     audit_view(actor=request.user, obj=case, person_id=case.person_id)
     records = CaseRecords.of(case)
@@ -228,13 +230,13 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "case": case,
             "timeline": timeline,
             "timeline_continued": "after" in request.GET,
-            "team": case.team.all(),
+            "team": case.team.all(),  # prefetched
             "show_confidential": show_confidential,
             "can_manage": can_manage,
             "can_contact": has_capability(request.user, "case.contact", organisation_id)
             and case.is_open,
             "can_history": has_capability(request.user, "case.history", organisation_id),
-            "closure": getattr(case, "closure", None),
+            "closure": getattr(case, "closure", None),  # read with the case
             "assessments": records.assessments,
             "plans": records.plans,
             "has_draft_plan": any(plan.status == PlanStatus.DRAFT for plan in records.plans),
