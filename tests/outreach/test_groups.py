@@ -161,3 +161,50 @@ def test_attendance_is_refused_to_a_role_that_does_not_run_groups(
     client.force_login(outsider)
     assert client.post(url, {"version": session.version}).status_code == 404
     assert not Attendance.objects.filter(session=session).exclude(status="registered").exists()
+
+
+def test_first_names_of_members_who_stopped_coming_and_of_guests_go_after_the_period(
+    specialist, group, org, cop
+):
+    """The first name a group knows a parent by is kept while they come: after the period of
+    anonymous contacts without coming, it goes and they leave the group; a guest's name goes
+    the same period after the session. The attendance stays for the figures."""
+    from zakrila.audit.models import AuditEvent
+    from zakrila.privacy.retention import retention_run
+
+    today = timezone.localdate()
+    long_ago = today - dt.timedelta(days=4 * 365)
+    members = list(group.members.filter(person__isnull=True).order_by("id"))
+    gone, still_coming, new = members[0], members[1], members[2]
+    type(gone).objects.filter(pk__in=[gone.pk, still_coming.pk]).update(joined_on=long_ago)
+    old_session = group_session_create(actor=specialist, group=group, held_on=long_ago, topic="Сън")
+    group_attendance_record(
+        actor=specialist, session=old_session, attended=[gone.pk], guests=["Гергана"],
+        expected_version=old_session.version,
+    )  # fmt: skip
+    recent = group_session_create(actor=specialist, group=group, held_on=today, topic="Игра")
+    group_attendance_record(
+        actor=specialist, session=recent, attended=[still_coming.pk], guests=["Надя"],
+        expected_version=recent.version,
+    )  # fmt: skip
+
+    result = retention_run()
+
+    for member in (gone, still_coming, new):
+        member.refresh_from_db()
+    assert (gone.first_name, gone.left_on) == ("—", long_ago)  # the last day they came
+    assert still_coming.first_name == "Родител 01" and still_coming.left_on is None
+    assert new.first_name == "Родител 02"  # joined three months ago: not yet due
+    guests = dict(
+        Attendance.objects.filter(member__isnull=True).values_list("session_id", "guest_name")
+    )
+    assert guests == {old_session.pk: "—", recent.pk: "Надя"}
+    assert Attendance.objects.get(session=old_session, member=gone).status == "attended"
+    assert result.records["group"] == 2
+    assert AuditEvent.objects.filter(
+        object_type="programmes.groupmember", object_id=str(gone.pk), action="delete"
+    ).exists()
+    # The next session no longer lists the member who left.
+    later = group_session_create(actor=specialist, group=group, held_on=today, topic="Още")
+    assert not later.attendance.filter(member=gone).exists()
+    assert retention_run().records["group"] == 0  # nothing is anonymised twice

@@ -1,6 +1,7 @@
 """What street work, field work, groups and the line add elsewhere: a person's data export
 (every meeting, drop-in visit and group membership recorded of them), and the retention of a
-named caller's name and number."""
+named caller's name and number and of the first names a group knows its members and guests
+by."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from zakrila.people.models import Person
 from zakrila.privacy.retention import RecordRetentionRule, register_record_rule
 from zakrila.programmes.models import (
     Attendance,
+    AttendanceStatus,
     Call,
     DropInVisit,
     GroupMember,
@@ -98,5 +100,97 @@ register_record_rule(
         "anonymous contacts",
         due=lambda now: _named_calls_due(now).count(),
         apply=named_calls_anonymise,
+    )
+)
+
+
+# --- Retention: the first names of group members and guests -------------------------------------
+
+# What a first name becomes: a member or a guest is always shown by something (the database
+# refuses an empty name for one who is not a registered person).
+ANONYMISED_NAME = "—"
+
+
+def _group_cutoff(now: dt.datetime) -> dt.date:
+    years = settings.ZAKRILA_RETENTION_YEARS["anonymous_contact"]
+    return (now - relativedelta(years=years)).date()
+
+
+def _group_members_due(now: dt.datetime) -> models.QuerySet[GroupMember]:
+    """Members known only by a first name who have not come to their group for the period of
+    anonymous contacts (registered people follow the registry's own rules)."""
+    cutoff = _group_cutoff(now)
+    came_since = Attendance.objects.filter(
+        member=models.OuterRef("pk"),
+        status=AttendanceStatus.ATTENDED,
+        session__held_on__gte=cutoff,
+    )
+    return (
+        GroupMember.objects.filter(person__isnull=True, joined_on__lt=cutoff)
+        .exclude(first_name=ANONYMISED_NAME)
+        .exclude(models.Exists(came_since))
+    )
+
+
+def _group_guests_due(now: dt.datetime) -> models.QuerySet[Attendance]:
+    return Attendance.objects.filter(
+        member__isnull=True, session__held_on__lt=_group_cutoff(now)
+    ).exclude(guest_name=ANONYMISED_NAME)
+
+
+def group_names_anonymise(now: dt.datetime) -> int:
+    """A member who has not come for the period loses their first name and leaves the group
+    (new sessions no longer list them); a guest's name goes the same period after the session.
+    The attendance stays for the figures. Batches of one transaction each, every record in the
+    audit trail."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            last_came = Attendance.objects.filter(
+                member=models.OuterRef("pk"), status=AttendanceStatus.ATTENDED
+            ).order_by("-session__held_on")
+            due = _group_members_due(now).annotate(
+                last_came=models.Subquery(last_came.values("session__held_on")[:1])
+            )
+            batch = list(due.select_for_update(of=("self",)).order_by("id")[:BATCH_SIZE])
+            for member in batch:
+                # Left on the last day they came (or joined): later sessions no longer list them.
+                left_on = member.left_on or member.last_came or member.joined_on
+                GroupMember.objects.filter(pk=member.pk).update(
+                    first_name=ANONYMISED_NAME, left_on=left_on, version=models.F("version") + 1
+                )
+                audit_record(
+                    action=AuditAction.DELETE, obj=member, actor_label="retention",
+                    details={"retention": "group_member", "group": member.group_id},
+                )  # fmt: skip
+        done += len(batch)
+        if len(batch) < BATCH_SIZE:
+            break
+    while True:
+        with transaction.atomic():
+            guests = list(
+                _group_guests_due(now).select_for_update(of=("self",)).order_by("id")[:BATCH_SIZE]
+            )
+            for guest in guests:
+                Attendance.objects.filter(pk=guest.pk).update(
+                    guest_name=ANONYMISED_NAME, version=models.F("version") + 1
+                )
+                audit_record(
+                    action=AuditAction.DELETE, obj=guest, actor_label="retention",
+                    details={"retention": "group_guest", "session": guest.session_id},
+                )  # fmt: skip
+        done += len(guests)
+        if len(guests) < BATCH_SIZE:
+            break
+    return done
+
+
+register_record_rule(
+    RecordRetentionRule(
+        kind="group",
+        description="the first names of group members who have not come, and of guests, after "
+        "the period of anonymous contacts",
+        due=lambda now: _group_members_due(now).count() + _group_guests_due(now).count(),
+        apply=group_names_anonymise,
     )
 )
