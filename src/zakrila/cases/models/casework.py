@@ -245,6 +245,13 @@ class Case(TenantModel):
             # instead of sorting every case of the organisation or the unit.
             models.Index(fields=["organisation", "-opened_on", "-id"], name="case_org_opened_idx"),
             models.Index(fields=["unit", "-opened_on", "-id"], name="case_unit_opened_idx"),
+            # A worker's open cases (the home page's count, the list's "mine"): the open cases
+            # of the organisation only, not the closed ones that pile up over the years.
+            models.Index(
+                fields=["organisation", "key_worker"],
+                condition=~models.Q(status="closed"),
+                name="case_open_key_worker_idx",
+            ),
         ]
 
     def __str__(self) -> str:
