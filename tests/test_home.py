@@ -75,3 +75,45 @@ def test_my_work_comes_fifty_tasks_at_a_time(client, org, case_manager):
     rest = second.context["overdue"] + second.context["upcoming"]
     assert [task.title for task in rest] == [f"Задача {i:02d}" for i in range(50, 60)]
     assert not second.context["page"].has_next
+
+
+def test_the_casework_panel_counts_my_open_cases_and_my_tasks_overdue_and_due_this_week(
+    client, org, cop, case_manager
+):
+    """Each count is what its link lists: open cases where I am key worker or on the team; my
+    open tasks past their date; my open tasks due within the week. Done tasks, tasks due later
+    and a colleague's are not counted."""
+    colleague = member(org, Role.CASE_MANAGER, email="colleague@example.bg")
+    mine = case_open(
+        actor=case_manager, unit=cop, person=PersonFactory(organisation=org, unit=cop),
+        key_worker=case_manager, without_referral_reason="консултация",
+    )  # fmt: skip
+    on_team = case_open(
+        actor=colleague, unit=cop, person=PersonFactory(organisation=org, unit=cop),
+        key_worker=colleague, without_referral_reason="консултация",
+    )  # fmt: skip
+    on_team.team.add(case_manager)
+    case_open(
+        actor=colleague,
+        unit=cop,
+        person=PersonFactory(organisation=org, unit=cop),
+        key_worker=colleague,
+        without_referral_reason="консултация",
+    )  # fmt: skip  (not mine)
+    today = timezone.localdate()
+    days = {"late-1": -3, "late-2": -1, "soon": 3, "today": 0, "later": 10}
+    for title, offset in days.items():
+        Task.objects.create(
+            organisation=org, case=mine, title=title, assignee=case_manager,
+            due_on=today + dt.timedelta(days=offset),
+        )  # fmt: skip
+    Task.objects.create(
+        organisation=org, title="done", assignee=case_manager, due_on=today - dt.timedelta(days=2),
+        done_at=timezone.now(),
+    )  # fmt: skip
+    Task.objects.create(organisation=org, title="theirs", assignee=colleague, due_on=today)
+    client.force_login(case_manager)
+    body = client.get("/").content.decode()
+    assert "2 открити случая, по които работите" in body
+    assert "2 задачи са просрочени" in body
+    assert "2 задачи със срок тази седмица" in body

@@ -233,3 +233,42 @@ def test_the_visit_lists_say_how_late_link_the_enrolment_and_escape_names(client
     assert f'href="{reverse("programmes:enrolment", args=[enrolment.pk])}"' in overdue
     assert f'href="{reverse("programmes:visit", args=[late.pk])}"' in overdue
     assert "&lt;b&gt;Ана&lt;/b&gt;" in overdue and "<b>Ана</b>" not in overdue
+
+
+def test_the_home_page_counts_my_visits_overdue_and_due_this_week(client, di, org, cop, worker):
+    """The home page's two figures (one query) are what the visit list shows: planned visits of
+    mine past the end of their window, and those whose window is open or opens within the week;
+    visits due later, done visits and a colleague's are not counted."""
+    from tests.factories import member
+    from zakrila.accounts.models import Role
+    from zakrila.programmes.models import VisitStatus
+
+    colleague = member(org, Role.CASE_MANAGER, email="colleague@example.bg")
+    today = timezone.localdate()
+    shapes = [  # (due in days, window end in days, status, worker)
+        (-30, -10, VisitStatus.PLANNED, worker),  # overdue
+        (-20, -1, VisitStatus.PLANNED, worker),  # overdue
+        (-5, 5, VisitStatus.PLANNED, worker),  # due: its window is open
+        (6, 20, VisitStatus.PLANNED, worker),  # due: within the week
+        (20, 40, VisitStatus.PLANNED, worker),  # later
+        (-30, -10, VisitStatus.DONE, worker),  # done
+        (-30, -10, VisitStatus.PLANNED, colleague),  # a colleague's
+    ]
+    for due, window_end, status, who in shapes:
+        enrolment = enrolment_start(
+            actor=worker, programme=di, person=PersonFactory(organisation=org, unit=cop),
+            worker=who, started_on=today - dt.timedelta(days=60),
+        )  # fmt: skip
+        enrolment.visits.all().delete()
+        Visit.objects.create(
+            organisation=org, enrolment=enrolment, programme=di, unit=enrolment.unit,
+            case=enrolment.case, key="home", worker=who, status=status,
+            due_on=today + dt.timedelta(days=due),
+            window_start=today + dt.timedelta(days=due - 7),
+            window_end=today + dt.timedelta(days=window_end),
+            done_on=today - dt.timedelta(days=11) if status == VisitStatus.DONE else None,
+        )  # fmt: skip
+    client.force_login(worker)
+    body = client.get("/").content.decode()
+    assert "2 посещения по програми са просрочени" in body
+    assert "2 посещения по програми тази седмица" in body

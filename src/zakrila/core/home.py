@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 
 from zakrila.accounts.models import Role
@@ -74,10 +75,13 @@ def _caseload(home: HomeContext) -> dict[str, Any]:
         return context
     context["my_cases"] = my_cases(user=home.user, organisation_id=home.organisation_id).count()
     tasks = Task.objects.open().filter(organisation_id=home.organisation_id, assignee=home.user)
-    context["overdue"] = tasks.filter(due_on__lt=home.today).count()
-    context["due_this_week"] = tasks.filter(
-        due_on__gte=home.today, due_on__lte=home.today + dt.timedelta(days=7)
-    ).count()
+    week = models.Q(due_on__gte=home.today, due_on__lte=home.today + dt.timedelta(days=7))
+    context.update(
+        tasks.aggregate(
+            overdue=models.Count("pk", filter=models.Q(due_on__lt=home.today)),
+            due_this_week=models.Count("pk", filter=week),
+        )
+    )
     return context
 
 

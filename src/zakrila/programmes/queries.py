@@ -170,22 +170,29 @@ def _first(visits: models.QuerySet[Visit], order: tuple[str, ...], size: int) ->
 
 
 def visit_counts(*, user: Any, organisation_id: int, worker_id: int) -> tuple[int, int]:
-    """(overdue, due this week) of a worker, for the home page."""
+    """(overdue, due this week) of a worker, for the home page: one query."""
     today = timezone.localdate()
     visits = planned_visits(user=user, organisation_id=organisation_id, worker_id=worker_id)
-    return visits.filter(window_end__lt=today).count(), _due(visits, today).count()
+    counts = visits.aggregate(
+        overdue=models.Count("pk", filter=models.Q(window_end__lt=today)),
+        due=models.Count("pk", filter=_due_condition(today)),
+    )
+    return counts["overdue"], counts["due"]
 
 
 def _due(visits: models.QuerySet[Visit], today: dt.date) -> models.QuerySet[Visit]:
+    return visits.filter(_due_condition(today))
+
+
+def _due_condition(today: dt.date) -> models.Q:
     """Planned visits whose window is open or opens within the week. A window closes at most
     ``longest_window_after_due()`` days after the visit is due, so a visit whose window is still
     open was due at most that many days ago: that bound lets the (…, status, due_on) indexes
     read only those weeks, in the list's order, not every overdue visit before them."""
-    horizon = today + DUE_HORIZON
-    return visits.filter(
+    return models.Q(
         window_end__gte=today,
         due_on__gte=today - dt.timedelta(days=longest_window_after_due()),
-        due_on__lte=horizon,
+        due_on__lte=today + DUE_HORIZON,
     )
 
 
