@@ -17,7 +17,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,15 +28,17 @@ from zakrila.accounts.policy import (
     register_case_path,
     withheld_marker,
 )
-from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
 from zakrila.cases.models import Case
 from zakrila.cases.timeline import register_timeline_source
 from zakrila.giving.models import Distribution, Donor, Volunteer
 from zakrila.giving.services._common import quantity_text
 from zakrila.people.exports import register_section
 from zakrila.people.models import Household, Person
-from zakrila.privacy.retention import RecordRetentionRule, register_record_rule
+from zakrila.privacy.retention import (
+    RecordRetentionRule,
+    anonymise_in_batches,
+    register_record_rule,
+)
 
 register_case_path("giving.distribution", "case")
 
@@ -130,8 +132,6 @@ def distributions_section(person: Person, *, viewer: Any) -> tuple[str, list[dic
 
 # --- Retention --------------------------------------------------------------------------------
 
-BATCH_SIZE = 200
-
 
 def _cutoff(kind: str, now: dt.datetime) -> dt.date:
     return now.date() - relativedelta(years=settings.ZAKRILA_RETENTION_YEARS[kind])
@@ -157,21 +157,11 @@ def _volunteers_due(now: dt.datetime) -> models.QuerySet[Volunteer]:
 def _anonymise(
     queryset: models.QuerySet[Any], kind: str, cleared: dict[str, object], now: dt.datetime
 ) -> int:
-    done = 0
-    while True:
-        with transaction.atomic():
-            batch = list(queryset.select_for_update().order_by("id")[:BATCH_SIZE])
-            for record in batch:
-                type(record).objects.filter(pk=record.pk).update(
-                    **cleared, anonymised_at=now, version=models.F("version") + 1
-                )
-                audit_record(
-                    action=AuditAction.DELETE, obj=record, actor_label="retention",
-                    details={"retention": kind},
-                )  # fmt: skip
-        done += len(batch)
-        if len(batch) < BATCH_SIZE:
-            return done
+    return anonymise_in_batches(
+        queryset,
+        lambda record: {**cleared, "anonymised_at": now},
+        lambda record: {"retention": kind},
+    )
 
 
 def giving_anonymise(now: dt.datetime) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -124,6 +125,32 @@ def register_record_rule(rule: RecordRetentionRule) -> RecordRetentionRule:
 
 def record_rules() -> list[RecordRetentionRule]:
     return list(_record_rules)
+
+
+def anonymise_in_batches(
+    queryset: models.QuerySet[Any],
+    clear: Callable[[Any], dict[str, Any]],
+    details: Callable[[Any], dict[str, Any]],
+) -> int:
+    """What a record rule's ``apply`` does with its records: in batches of one transaction
+    each, every record locked, given the values ``clear(record)`` names (its version moved on)
+    and written into its organisation's audit trail with ``details(record)``. Returns how many
+    records were anonymised; ``queryset`` must no longer find a record once it is done."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = list(queryset.select_for_update(of=("self",)).order_by("id")[:BATCH_SIZE])
+            for record in batch:
+                type(record).objects.filter(pk=record.pk).update(
+                    **clear(record), version=models.F("version") + 1
+                )
+                audit_record(
+                    action=AuditAction.DELETE, obj=record, actor_label="retention",
+                    details=details(record),
+                )  # fmt: skip
+        done += len(batch)
+        if len(batch) < BATCH_SIZE:
+            return done
 
 
 @dataclass

@@ -10,13 +10,15 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 
-from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
 from zakrila.people.exports import register_section
 from zakrila.people.models import Person
-from zakrila.privacy.retention import RecordRetentionRule, register_record_rule
+from zakrila.privacy.retention import (
+    RecordRetentionRule,
+    anonymise_in_batches,
+    register_record_rule,
+)
 from zakrila.programmes.models import (
     Attendance,
     AttendanceStatus,
@@ -62,8 +64,6 @@ def outreach_section(person: Person) -> tuple[str, list[dict[str, Any]]]:
 
 # --- Retention: a named caller's name and number ------------------------------------------------
 
-BATCH_SIZE = 200
-
 
 def _named_calls_due(now: dt.datetime) -> models.QuerySet[Call]:
     years = settings.ZAKRILA_RETENTION_YEARS["anonymous_contact"]
@@ -74,23 +74,11 @@ def named_calls_anonymise(now: dt.datetime) -> int:
     """A caller who gave a name is kept as long as an anonymous contact, then the call becomes
     anonymous (its concern, advice and outcome stay for the figures). Batches of one
     transaction each, every call in the audit trail."""
-    done = 0
-    while True:
-        with transaction.atomic():
-            batch = list(_named_calls_due(now).select_for_update().order_by("id")[:BATCH_SIZE])
-            for call in batch:
-                Call.objects.filter(pk=call.pk).update(
-                    anonymous=True, caller_name="", caller_phone="",
-                    version=models.F("version") + 1,
-                )  # fmt: skip
-                audit_record(
-                    action=AuditAction.DELETE, obj=call, actor_label="retention",
-                    details={"retention": "anonymous_contact", "number": call.number},
-                )  # fmt: skip
-        done += len(batch)
-        if len(batch) < BATCH_SIZE:
-            break
-    return done
+    return anonymise_in_batches(
+        _named_calls_due(now),
+        lambda call: {"anonymous": True, "caller_name": "", "caller_phone": ""},
+        lambda call: {"retention": "anonymous_contact", "number": call.number},
+    )
 
 
 register_record_rule(
@@ -140,49 +128,28 @@ def _group_guests_due(now: dt.datetime) -> models.QuerySet[Attendance]:
 
 def group_names_anonymise(now: dt.datetime) -> int:
     """A member who has not come for the period loses their first name and leaves the group
-    (new sessions no longer list them); a guest's name goes the same period after the session.
-    The attendance stays for the figures. Batches of one transaction each, every record in the
-    audit trail."""
-    done = 0
-    while True:
-        with transaction.atomic():
-            last_came = Attendance.objects.filter(
-                member=models.OuterRef("pk"), status=AttendanceStatus.ATTENDED
-            ).order_by("-session__held_on")
-            due = _group_members_due(now).annotate(
-                last_came=models.Subquery(last_came.values("session__held_on")[:1])
-            )
-            batch = list(due.select_for_update(of=("self",)).order_by("id")[:BATCH_SIZE])
-            for member in batch:
-                # Left on the last day they came (or joined): later sessions no longer list them.
-                left_on = member.left_on or member.last_came or member.joined_on
-                GroupMember.objects.filter(pk=member.pk).update(
-                    first_name=ANONYMISED_NAME, left_on=left_on, version=models.F("version") + 1
-                )
-                audit_record(
-                    action=AuditAction.DELETE, obj=member, actor_label="retention",
-                    details={"retention": "group_member", "group": member.group_id},
-                )  # fmt: skip
-        done += len(batch)
-        if len(batch) < BATCH_SIZE:
-            break
-    while True:
-        with transaction.atomic():
-            guests = list(
-                _group_guests_due(now).select_for_update(of=("self",)).order_by("id")[:BATCH_SIZE]
-            )
-            for guest in guests:
-                Attendance.objects.filter(pk=guest.pk).update(
-                    guest_name=ANONYMISED_NAME, version=models.F("version") + 1
-                )
-                audit_record(
-                    action=AuditAction.DELETE, obj=guest, actor_label="retention",
-                    details={"retention": "group_guest", "session": guest.session_id},
-                )  # fmt: skip
-        done += len(guests)
-        if len(guests) < BATCH_SIZE:
-            break
-    return done
+    on the last day they came (or joined), so new sessions no longer list them; a guest's name
+    goes the same period after the session. The attendance stays for the figures. Batches of
+    one transaction each, every record in the audit trail."""
+    last_came = Attendance.objects.filter(
+        member=models.OuterRef("pk"), status=AttendanceStatus.ATTENDED
+    ).order_by("-session__held_on")
+    members = anonymise_in_batches(
+        _group_members_due(now).annotate(
+            last_came=models.Subquery(last_came.values("session__held_on")[:1])
+        ),
+        lambda member: {
+            "first_name": ANONYMISED_NAME,
+            "left_on": member.left_on or member.last_came or member.joined_on,
+        },
+        lambda member: {"retention": "group_member", "group": member.group_id},
+    )
+    guests = anonymise_in_batches(
+        _group_guests_due(now),
+        lambda guest: {"guest_name": ANONYMISED_NAME},
+        lambda guest: {"retention": "group_guest", "session": guest.session_id},
+    )
+    return members + guests
 
 
 register_record_rule(

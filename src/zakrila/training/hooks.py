@@ -17,14 +17,14 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 
-from zakrila.audit.models import AuditAction
-from zakrila.audit.services import audit_record
-from zakrila.privacy.retention import RecordRetentionRule, register_record_rule
+from zakrila.privacy.retention import (
+    RecordRetentionRule,
+    anonymise_in_batches,
+    register_record_rule,
+)
 from zakrila.training.models import Certificate, Trainee
-
-BATCH_SIZE = 200
 
 
 def _cutoff(kind: str, now: dt.datetime) -> dt.date:
@@ -48,39 +48,19 @@ def _certificates_due(now: dt.datetime) -> models.QuerySet[Certificate]:
 def trainees_anonymise(now: dt.datetime) -> int:
     """Anonymise the trainees and the certificate names that have been kept long enough, in
     batches of one transaction each, every record in its organisation's audit trail."""
-    done = 0
-    while True:
-        with transaction.atomic():
-            batch = list(_trainees_due(now).select_for_update().order_by("id")[:BATCH_SIZE])
-            for trainee in batch:
-                Trainee.objects.filter(pk=trainee.pk).update(
-                    full_name="", employer="", position="", email="", anonymised_at=now,
-                    version=models.F("version") + 1,
-                )  # fmt: skip
-                audit_record(
-                    action=AuditAction.DELETE, obj=trainee, actor_label="retention",
-                    details={"retention": "trainee", "cohort": trainee.cohort_id},
-                )  # fmt: skip
-        done += len(batch)
-        if len(batch) < BATCH_SIZE:
-            break
-    while True:
-        with transaction.atomic():
-            certificates = list(
-                _certificates_due(now).select_for_update().order_by("id")[:BATCH_SIZE]
-            )
-            for certificate in certificates:
-                Certificate.objects.filter(pk=certificate.pk).update(
-                    holder_name="", version=models.F("version") + 1
-                )
-                audit_record(
-                    action=AuditAction.DELETE, obj=certificate, actor_label="retention",
-                    details={"retention": "training_certificate", "number": certificate.number},
-                )  # fmt: skip
-        done += len(certificates)
-        if len(certificates) < BATCH_SIZE:
-            break
-    return done
+    trainees = anonymise_in_batches(
+        _trainees_due(now),
+        lambda trainee: {
+            "full_name": "", "employer": "", "position": "", "email": "", "anonymised_at": now
+        },
+        lambda trainee: {"retention": "trainee", "cohort": trainee.cohort_id},
+    )  # fmt: skip
+    certificates = anonymise_in_batches(
+        _certificates_due(now),
+        lambda certificate: {"holder_name": ""},
+        lambda certificate: {"retention": "training_certificate", "number": certificate.number},
+    )
+    return trainees + certificates
 
 
 register_record_rule(
