@@ -4,6 +4,7 @@ override, alerts, the care diary and discharge."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -269,3 +270,44 @@ def test_beds_stay_within_capacity_unless_marked_extra(org, emergency):
     with pytest.raises(Exception, match="допълнително"):
         bed.full_clean()
     assert Placement.objects.count() == 0
+
+
+def test_the_month_calendar_shows_each_night_by_initials_and_hides_a_restricted_child(
+    client, org, emergency, case_manager, carer
+):
+    seen = open_case(org, emergency, case_manager, name="Ани")
+    placement_admit(
+        actor=carer, case=seen, bed=bed_of(emergency, "Легло 1"), legal_basis="court",
+        admitted_at=night(3),
+    )  # fmt: skip
+    hidden = open_case(org, emergency, case_manager, name="Тайна")
+    hidden.is_restricted = True
+    hidden.save()
+    placement_admit(
+        actor=case_manager, case=hidden, bed=bed_of(emergency, "Легло 2"), legal_basis="court",
+        admitted_at=night(1),
+    )  # fmt: skip
+    Bed.objects.create(organisation=org, unit=emergency, label="Стая <b>", is_extra=True)
+    client.force_login(carer)
+    page = client.get(reverse("placements:board", args=[emergency.pk])).content.decode()
+    table = re.search(r'data-testid="calendar">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    rows = {
+        label: re.findall(r'<td(?: class="(\w*)")?>(.*?)</td>', cells)
+        for label, cells in re.findall(r"<tr><th>(.*?)</th>(.*?)</tr>", table)
+    }
+    assert list(rows) == ["Допълнително", "Легло 1", "Легло 2", "Стая &lt;b&gt;"]
+    today = timezone.localdate()
+    first = today.replace(day=1)
+
+    def expected(since_days_ago, shown):
+        return [
+            ("busy", shown)
+            if today - dt.timedelta(days=since_days_ago) <= day <= today
+            else ("", "")
+            for day in (first + dt.timedelta(days=n) for n in range(len(rows["Легло 1"])))
+        ]
+
+    assert len(rows["Легло 1"]) >= 28
+    assert rows["Легло 1"] == expected(3, "АК")
+    assert rows["Легло 2"] == expected(1, "•")
+    assert rows["Допълнително"] == rows["Стая &lt;b&gt;"] == expected(-1, "")

@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,32 +199,30 @@ def alerts_for(
 
 
 def month_calendar(unit: Unit, year: int, month: int) -> dict[str, Any]:
-    """For each bed, the day cells of the month: who slept there that night."""
+    """For each bed, the day cells of the month: who slept there that night.
+
+    Each stay fills the cells of its own nights (an open stay up to tonight); where two stays
+    claim a night, the first read keeps it."""
     first, following = month_bounds(year, month)
     days = [first + dt.timedelta(days=n) for n in range((following - first).days)]
-    stays = list(
+    stays = (
         Placement.objects.filter(unit=unit)
         .overlapping(_start_of(first), _start_of(following))
-        .select_related("person", "bed")
+        .select_related("person")
     )
-    today = timezone.localdate()
+    tonight_ends = timezone.localdate() + dt.timedelta(days=1)
+    nights: dict[int, list[tuple[int, int, Placement]]] = defaultdict(list)
+    for stay in stays:
+        end = local_day(stay.discharged_at) if stay.discharged_at else tonight_ends
+        start = max((local_day(stay.admitted_at) - first).days, 0)
+        nights[stay.bed_id].append((start, min((end - first).days, len(days)), stay))
     rows = []
     for bed in unit.beds.filter(is_active=True).order_by("label"):
-        cells: list[Placement | None] = []
-        for day in days:
-            here = None
-            for stay in stays:
-                if stay.bed_id != bed.pk:
-                    continue
-                end = (
-                    local_day(stay.discharged_at)
-                    if stay.discharged_at
-                    else today + dt.timedelta(days=1)
-                )
-                if local_day(stay.admitted_at) <= day < end:
-                    here = stay
-                    break
-            cells.append(here)
+        cells: list[Placement | None] = [None] * len(days)
+        for start, end, stay in nights.get(bed.pk, ()):
+            for night in range(start, end):
+                if cells[night] is None:
+                    cells[night] = stay
         rows.append((bed, cells))
     return {"days": days, "rows": rows, "first": first, "month_name": calendar.month_name[month]}
 
