@@ -18,6 +18,11 @@ def test_the_board_reads_the_same_number_of_queries_for_one_child_or_a_full_hous
                     bed=bed_of(emergency, "Легло 1"), legal_basis="police", admitted_at=night(2))  # fmt: skip
     with django_assert_max_num_queries(40) as one:
         client.get(url)
+    # The beds once, and the stays three times: tonight's, the month's, and whose names the
+    # reader may see (for tonight and the month at once).
+    reads = [query["sql"] for query in one.captured_queries]
+    assert sum('FROM "placements_bed"' in sql for sql in reads) == 1
+    assert sum('FROM "placements_placement"' in sql for sql in reads) == 3
     for name, bed in (("Боби", "Легло 2"), ("Ваня", "Допълнително")):
         placement_admit(actor=director, case=open_case(org, emergency, case_manager, name),
                         bed=bed_of(emergency, bed), legal_basis="police", admitted_at=night(1),

@@ -31,7 +31,7 @@ from zakrila.people.models import Person
 from zakrila.people.names import search_key
 from zakrila.people.queries import likely_duplicates, search_people
 from zakrila.placements import counts
-from zakrila.placements.models import Destination, LegalBasis, Placement
+from zakrila.placements.models import Bed, Destination, LegalBasis, Placement
 
 POLICE_WARNING_HOURS = 12
 
@@ -198,8 +198,11 @@ def alerts_for(
     return alerts
 
 
-def month_calendar(unit: Unit, year: int, month: int) -> dict[str, Any]:
-    """For each bed, the day cells of the month: who slept there that night.
+def month_calendar(
+    unit: Unit, year: int, month: int, *, beds: list[Bed] | None = None
+) -> dict[str, Any]:
+    """For each bed (the unit's beds in use, unless the caller has read them), the day cells
+    of the month: who slept there that night.
 
     Each stay fills the cells of its own nights (an open stay up to tonight); where two stays
     claim a night, the first read keeps it."""
@@ -217,7 +220,9 @@ def month_calendar(unit: Unit, year: int, month: int) -> dict[str, Any]:
         start = max((local_day(stay.admitted_at) - first).days, 0)
         nights[stay.bed_id].append((start, min((end - first).days, len(days)), stay))
     rows = []
-    for bed in unit.beds.filter(is_active=True).order_by("label"):
+    if beds is None:
+        beds = list(unit.beds.filter(is_active=True).order_by("label"))
+    for bed in beds:
         cells: list[Placement | None] = [None] * len(days)
         for start, end, stay in nights.get(bed.pk, ()):
             for night in range(start, end):

@@ -80,18 +80,16 @@ def board(request: MemberRequest, pk: int) -> HttpResponse:
     current = list(
         Placement.objects.filter(unit=unit).current(now).select_related("person", "bed", "case")
     )
-    visible = set(
-        placements_visible_to(request.user)
-        .filter(pk__in=[p.pk for p in current])
-        .values_list("pk", flat=True)
-    )
     by_bed = {p.bed_id: p for p in current}
-    beds = [(bed, by_bed.get(bed.pk)) for bed in unit.beds.filter(is_active=True).order_by("label")]
+    active_beds = list(unit.beds.filter(is_active=True).order_by("label"))
+    beds = [(bed, by_bed.get(bed.pk)) for bed in active_beds]
     year, month = month_from(request.GET.get("month"), today=today)
     previous_month, next_month = neighbour_months(year, month, today=today)
-    calendar = month_calendar(unit, year, month)
-    shown = {stay.pk for _bed, cells in calendar["rows"] for stay in cells if stay is not None}
-    visible |= set(
+    calendar = month_calendar(unit, year, month, beds=active_beds)
+    # Whose names the reader may see: tonight's children and the month's, asked at once.
+    shown = {p.pk for p in current}
+    shown.update(stay.pk for _bed, cells in calendar["rows"] for stay in cells if stay is not None)
+    visible = set(
         placements_visible_to(request.user).filter(pk__in=shown).values_list("pk", flat=True)
     )
     alerts = [
