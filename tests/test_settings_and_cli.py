@@ -7,13 +7,15 @@ import subprocess
 import sys
 
 import pytest
+from django.db import connection
 
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("ZAKRILA_", "DJANGO_")) and k not in ("SECRET_KEY", "DATABASE_URL")
+        if not k.startswith(("ZAKRILA_", "DJANGO_"))
+        and k not in ("SECRET_KEY", "DATABASE_URL", "DATABASE_PREPARED_STATEMENTS")
     }
     clean.update(env)
     return subprocess.run(
@@ -57,6 +59,40 @@ def test_database_url_selects_postgresql(tmp_path):
         ZAKRILA_DATA_DIR=str(tmp_path),
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "zk", "127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    ("url", "switch", "options"),
+    [
+        ("postgres://postgres@127.0.0.1:5432/zk", None, "True 5"),
+        ("postgres://postgres@127.0.0.1:5432/zk", "0", "None None"),
+        ("sqlite:///zk.sqlite3", None, "None None"),
+    ],
+)
+def test_postgresql_prepares_statements_unless_a_pooler_needs_them_off(
+    tmp_path, url, switch, options
+):
+    code = (
+        "import zakrila.settings as s; o = s.DATABASES['default'].get('OPTIONS', {}); "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    env = {"DATABASE_PREPARED_STATEMENTS": switch} if switch is not None else {}
+    result = _run(code, ZAKRILA_DEBUG="1", DATABASE_URL=url, ZAKRILA_DATA_DIR=str(tmp_path), **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == options
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_statement_sent_again_and_again_is_prepared_on_postgresql():
+    from zakrila.organisations.models import Organisation
+
+    for pk in range(1, 7):
+        list(Organisation.objects.filter(pk=-pk))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "organisations_organisation"' in sql and "$1" in sql for sql in prepared)
 
 
 def test_demo_mode_uses_its_own_database_file(tmp_path):

@@ -148,6 +148,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # PostgreSQL plans a statement each time it is sent as text: for a page's joins that took
+    # longer than running them. Parameters bound on the server and a statement run five times
+    # on a connection prepared (psycopg's threshold), PostgreSQL plans it once for all. Off
+    # (DATABASE_PREPARED_STATEMENTS=0) behind a pooler that hands a session's statements to
+    # another connection (PgBouncer in transaction mode before 1.21; docs/operations.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
