@@ -216,16 +216,16 @@ def month_calendar(
     tonight_ends = timezone.localdate() + dt.timedelta(days=1)
     nights: dict[int, list[tuple[int, int, Placement]]] = defaultdict(list)
     for stay in stays:
-        end = local_day(stay.discharged_at) if stay.discharged_at else tonight_ends
+        ends = local_day(stay.discharged_at) if stay.discharged_at else tonight_ends
         start = max((local_day(stay.admitted_at) - first).days, 0)
-        nights[stay.bed_id].append((start, min((end - first).days, len(days)), stay))
+        nights[stay.bed_id].append((start, min((ends - first).days, len(days)), stay))
     rows = []
     if beds is None:
         beds = list(unit.beds.filter(is_active=True).order_by("label"))
     for bed in beds:
         cells: list[Placement | None] = [None] * len(days)
-        for start, end, stay in nights.get(bed.pk, ()):
-            for night in range(start, end):
+        for start, stop, stay in nights.get(bed.pk, ()):
+            for night in range(start, stop):
                 if cells[night] is None:
                     cells[night] = stay
         rows.append((bed, cells))
