@@ -149,13 +149,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", True
+    "DATABASE_PREPARED_STATEMENTS", False
 ):
-    # PostgreSQL plans a statement each time it is sent as text: for a page's joins that took
-    # longer than running them. Parameters bound on the server and a statement run five times
-    # on a connection prepared (psycopg's threshold), PostgreSQL plans it once for all. Off
-    # (DATABASE_PREPARED_STATEMENTS=0) behind a pooler that hands a session's statements to
-    # another connection (PgBouncer in transaction mode before 1.21; docs/operations.md).
+    # Opt-in (docs/operations.md): parameters bound on the server and a statement run five
+    # times on a connection prepared (psycopg's threshold), so PostgreSQL stops planning it.
+    # That saves the case page's planning (its joins took longer to plan than to run), but a
+    # prepared statement may then run on PostgreSQL's generic plan, made without the values:
+    # a filtered page of the case list went from 1.3 to 7-8 ms (benchmarks.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )
