@@ -16,6 +16,7 @@ from zakrila.cases.models import Case, CaseStatus
 from zakrila.people.exports import register_section
 from zakrila.people.holds import register_hold
 from zakrila.people.models import Person
+from zakrila.people.sections import PERSON_SECTIONS
 from zakrila.privacy.retention import RetentionRule, register_rule
 
 
@@ -90,3 +91,5 @@ register_rule(
         _closed_cases_past_retention,
     )
 )
+
+PERSON_SECTIONS.add(Case, "person")  # a person's page lists their cases

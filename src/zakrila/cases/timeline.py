@@ -16,8 +16,20 @@ from typing import Any
 
 from django.utils import timezone
 
-from zakrila.cases.models import Case, CaseDocument, Contact, Review, SupportPlan
+from zakrila.cases.models import (
+    Assessment,
+    Case,
+    CaseDocument,
+    CaseStatusChange,
+    Contact,
+    FollowUp,
+    Review,
+    ServiceContract,
+    SupportPlan,
+    Task,
+)
 from zakrila.core.paging import keyset_page
+from zakrila.core.presence import Sections
 
 TIMELINE_PAGE = 50
 
@@ -28,6 +40,15 @@ TIMELINE_PAGE = 50
 # the timeline shows.
 TimelineSource = Callable[[Case, Any], list[dict[str, Any]]]
 _SOURCES: list[TimelineSource] = []
+
+
+# The sections of a case page, asked together before any is read (``core.presence``): other
+# apps add theirs beside their timeline source.
+CASE_SECTIONS = Sections("case")
+for _model in (
+    Assessment, SupportPlan, Review, CaseDocument, CaseStatusChange, ServiceContract, FollowUp, Task
+):  # fmt: skip
+    CASE_SECTIONS.add(_model, "case")
 
 
 def register_timeline_source(source: TimelineSource) -> None:
@@ -48,11 +69,20 @@ class CaseRecords:
 
     @classmethod
     def of(cls, case: Case) -> CaseRecords:
+        def has(model: type[Any]) -> bool:
+            return CASE_SECTIONS.has(case, model)
+
         return cls(
-            assessments=list(case.assessments.select_related("template")),
-            plans=list(SupportPlan.objects.filter(case=case)),
-            reviews=list(Review.objects.filter(case=case).select_related("plan")),
-            documents=list(CaseDocument.objects.filter(case=case).select_related("created_by")),
+            assessments=list(case.assessments.select_related("template"))
+            if has(Assessment)
+            else [],
+            plans=list(SupportPlan.objects.filter(case=case)) if has(SupportPlan) else [],
+            reviews=list(Review.objects.filter(case=case).select_related("plan"))
+            if has(Review)
+            else [],
+            documents=list(CaseDocument.objects.filter(case=case).select_related("created_by"))
+            if has(CaseDocument)
+            else [],
         )
 
 
@@ -159,10 +189,11 @@ def _other_entries(case: Case, user: Any, records: CaseRecords) -> list[dict[str
                 referral,
             )
         )
-    entries += [
-        at("status", _day(change.created_at), change.created_at, change)
-        for change in case.status_changes.select_related("created_by")
-    ]
+    if CASE_SECTIONS.has(case, CaseStatusChange):
+        entries += [
+            at("status", _day(change.created_at), change.created_at, change)
+            for change in case.status_changes.select_related("created_by")
+        ]
     entries += [at("assessment", _day(a.created_at), a.created_at, a) for a in records.assessments]
     entries += [
         at("plan", p.starts_on, _moment(p.starts_on, p.created_at), p) for p in records.plans

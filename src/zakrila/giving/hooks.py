@@ -29,7 +29,7 @@ from zakrila.accounts.policy import (
     withheld_marker,
 )
 from zakrila.cases.models import Case
-from zakrila.cases.timeline import register_timeline_source
+from zakrila.cases.timeline import CASE_SECTIONS, register_timeline_source
 from zakrila.giving.models import Distribution, Donor, Volunteer
 from zakrila.giving.services._common import quantity_text
 from zakrila.people.exports import register_section
@@ -64,6 +64,8 @@ def distribution_text(distribution: Distribution) -> str:
 
 def case_distributions(case: Case, user: Any) -> list[dict[str, Any]]:
     """The things handed to the case's family, on the case's timeline."""
+    if not CASE_SECTIONS.has(case, Distribution):
+        return []
     condition = models.Q(case=case)
     if case.household_id:
         condition |= models.Q(household_id=case.household_id)
@@ -87,6 +89,8 @@ def case_distributions(case: Case, user: Any) -> list[dict[str, Any]]:
 
 
 register_timeline_source(case_distributions)
+CASE_SECTIONS.add(Distribution, "case")
+CASE_SECTIONS.add(Distribution, "household", of="household_id")
 
 
 @register_section

@@ -26,6 +26,7 @@ from zakrila.accounts.policy import (
     residential_units_visible_to,
 )
 from zakrila.cases.models import Case
+from zakrila.cases.timeline import CASE_SECTIONS
 from zakrila.organisations.models import Unit
 from zakrila.people.models import Person
 from zakrila.people.names import search_key
@@ -364,12 +365,17 @@ class CasePlacement:
     admit_into: list[Unit]
 
 
+CASE_SECTIONS.add(Placement, "person", of="person_id")
+
+
 def placement_for_case(*, user: Any, case: Case) -> CasePlacement:
     stay = (
         Placement.objects.filter(person_id=case.person_id)
         .current()
         .select_related("unit", "bed")
         .first()
+        if CASE_SECTIONS.has(case, Placement)
+        else None
     )
     if stay is not None:
         visible = placements_visible_to(user).filter(pk=stay.pk).exists()

@@ -8,4 +8,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from zakrila.programmes import hooks_outreach  # noqa: F401  (a person's data export)
+        from zakrila.programmes import (
+            hooks_outreach,  # noqa: F401  (a person's data export)
+            pages,  # noqa: F401  (the case's timeline and sections)
+        )

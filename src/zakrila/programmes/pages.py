@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.policy import can_see_confidential, has_capability
-from zakrila.cases.timeline import register_timeline_source
+from zakrila.cases.timeline import CASE_SECTIONS, register_timeline_source
 from zakrila.organisations.models import ProgrammeKind
+from zakrila.people.sections import PERSON_SECTIONS
 from zakrila.programmes.models import (
     MATERNITY_HEALTH_RISKS,
     Enrolment,
@@ -250,3 +251,5 @@ def _case_visits(case: Any, user: Any) -> list[dict[str, Any]]:
 
 
 register_timeline_source(_case_visits)
+CASE_SECTIONS.add(Enrolment, "case")
+PERSON_SECTIONS.add(Enrolment, "person")

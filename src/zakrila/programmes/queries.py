@@ -215,6 +215,10 @@ def visit_for(*, user: Any, pk: int) -> Visit:
 
 
 def enrolments_of_person(*, user: Any, person: Person) -> list[Enrolment]:
+    from zakrila.people.sections import PERSON_SECTIONS
+
+    if not PERSON_SECTIONS.has(person, Enrolment):
+        return []
     return list(
         enrolments_visible_to(user)
         .filter(person=person)
@@ -226,7 +230,11 @@ def enrolments_of_person(*, user: Any, person: Person) -> list[Enrolment]:
 def enrolments_of_case(*, user: Any, case: Any) -> list[Enrolment]:
     """The enrolments on the page of a case the user may see (found by ``case_for``). Read once
     per case object and user: the page's programmes section and its timeline both ask."""
+    from zakrila.cases.timeline import CASE_SECTIONS
+
     memo = case.__dict__.setdefault("_enrolments_for_user", {})
+    if user.pk not in memo and not CASE_SECTIONS.has(case, Enrolment):
+        memo[user.pk] = []
     if user.pk not in memo:
         memo[user.pk] = list(
             enrolments_of_visible_case(user, case)

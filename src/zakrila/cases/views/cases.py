@@ -35,8 +35,10 @@ from zakrila.cases.forms import (
 from zakrila.cases.models import (
     Case,
     CaseStatus,
+    FollowUp,
     PlanStatus,
     ServiceContract,
+    Task,
 )
 from zakrila.cases.queries import (
     case_filter_choices,
@@ -53,7 +55,7 @@ from zakrila.cases.services import (
     referral_decide,
     referral_register,
 )
-from zakrila.cases.timeline import CaseRecords, case_timeline
+from zakrila.cases.timeline import CASE_SECTIONS, CaseRecords, case_timeline
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.offline import offline_page
@@ -245,12 +247,16 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             and case.status in (CaseStatus.REFERRED, CaseStatus.ASSESSMENT, CaseStatus.ASSESSED)
             and any(plan.status == PlanStatus.APPROVED for plan in records.plans),
             "reviews": records.reviews,
-            "contracts": ServiceContract.objects.filter(case=case).prefetch_related("annexes"),
+            "contracts": ServiceContract.objects.filter(case=case).prefetch_related("annexes")
+            if CASE_SECTIONS.has(case, ServiceContract)
+            else [],
             "documents": records.documents,
             "can_assess": has_capability(request.user, "case.assess", organisation_id)
             and case.is_open,
-            "follow_ups": case.follow_ups.all(),
-            "tasks": case.tasks.open().select_related("assignee", "case"),
+            "follow_ups": case.follow_ups.all() if CASE_SECTIONS.has(case, FollowUp) else [],
+            "tasks": case.tasks.open().select_related("assignee", "case")
+            if CASE_SECTIONS.has(case, Task)
+            else [],
             "can_approve": has_capability(request.user, "case.approve", organisation_id),
             "nav_active": "cases",
         },

@@ -26,6 +26,7 @@ from zakrila.accounts.policy import (
 )
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.services import audit_search, audit_view
+from zakrila.cases.models import Case
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.paging import keyset_page
@@ -36,13 +37,21 @@ from zakrila.people.forms import (
     PeopleFilterForm,
     PersonForm,
 )
-from zakrila.people.models import Person
+from zakrila.people.models import (
+    Consent,
+    Disclosure,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonAlias,
+)
 from zakrila.people.queries import (
     PEOPLE_PAGE_SIZE,
     age_band_range,
     likely_duplicates,
     search_people,
 )
+from zakrila.people.sections import PERSON_SECTIONS
 from zakrila.people.services import (
     person_create,
     person_update,
@@ -142,6 +151,10 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
         person_id=person.pk,
         action__in=[AuditAction.CREATE, AuditAction.UPDATE, AuditAction.MERGE, AuditAction.DELETE],
     ).order_by("-id")[:30]
+
+    def has(model: type[Any]) -> bool:  # the sections with anything in them, asked at once
+        return PERSON_SECTIONS.has(person, model)
+
     return render(
         request,
         "people/person_detail.html",
@@ -149,15 +162,21 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "person": person,
             "show_confidential": not withheld,
             "withheld_reason": next(iter(withheld.values()), ""),
-            "aliases": person.aliases.all(),
-            "households_as_child": households_visible_to(request.user).filter(child=person),
+            "aliases": person.aliases.all() if has(PersonAlias) else [],
+            "households_as_child": households_visible_to(request.user).filter(child=person)
+            if has(Household)
+            else [],
             "memberships": person.household_memberships.select_related(
                 "household", "household__child"
-            ),
-            "consents": person.consents.select_related("given_by"),
-            "disclosures": person.disclosures.select_related("consent"),
+            )
+            if has(HouseholdMember)
+            else [],
+            "consents": person.consents.select_related("given_by") if has(Consent) else [],
+            "disclosures": person.disclosures.select_related("consent") if has(Disclosure) else [],
             "timeline": timeline,
-            "cases": cases_visible_to(request.user).filter(person=person).select_related("unit"),
+            "cases": cases_visible_to(request.user).filter(person=person).select_related("unit")
+            if has(Case)
+            else [],
             "can_open_case": has_capability(request.user, "case.open", organisation_id),
             "can_edit": has_capability(request.user, "person.edit", organisation_id),
             "can_history": has_capability(request.user, "person.history", organisation_id),
