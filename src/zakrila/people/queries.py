@@ -128,7 +128,7 @@ def _visible_ranked(
         while len(people) < limit and shown < len(ids):
             page = ids[shown : shown + limit - len(people)]
             shown += len(page)
-            found = visible.in_bulk(page)
+            found = visible.order_by().in_bulk(page)  # a dict: the ranking orders
             people += [found[person_id] for person_id in page if person_id in found]
         if len(people) >= limit or not ranked.more:
             return people, ranked.complete
@@ -270,7 +270,7 @@ def duplicate_pairs(
     pairs: list[tuple[Person, Person, float]] = []
     for start in range(0, len(alike), limit):
         page = alike[start : start + limit]
-        people = visible.in_bulk({pk for _s, one, other in page for pk in (one, other)})
+        people = visible.order_by().in_bulk({pk for _s, one, other in page for pk in (one, other)})
         for similarity, one, other in page:
             if one in people and other in people:
                 pairs.append((people[one], people[other], similarity))

@@ -254,13 +254,19 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "can_assess": has_capability(request.user, "case.assess", organisation_id)
             and case.is_open,
             "follow_ups": case.follow_ups.all() if CASE_SECTIONS.has(case, FollowUp) else [],
-            "tasks": case.tasks.open().select_related("assignee", "case")
-            if CASE_SECTIONS.has(case, Task)
-            else [],
+            "tasks": _open_tasks(case) if CASE_SECTIONS.has(case, Task) else [],
             "can_approve": has_capability(request.user, "case.approve", organisation_id),
             "nav_active": "cases",
         },
     )
+
+
+def _open_tasks(case: Case) -> list[Task]:
+    """The case's open tasks, each given the case already read (their titles name it)."""
+    tasks = list(case.tasks.open().select_related("assignee"))
+    for task in tasks:
+        task.case = case
+    return tasks
 
 
 @login_required
