@@ -77,9 +77,8 @@ def board(request: MemberRequest, pk: int) -> HttpResponse:
     unit = get_visible_or_404(residential_units_visible_to(request.user), pk=pk)
     now = timezone.now()
     today = timezone.localdate()
-    current = list(
-        Placement.objects.filter(unit=unit).current(now).select_related("person", "bed", "case")
-    )
+    # The children only: the beds are read below, and the board shows nothing of the cases.
+    current = list(Placement.objects.filter(unit=unit).current(now).select_related("person"))
     by_bed = {p.bed_id: p for p in current}
     active_beds = list(unit.beds.filter(is_active=True).order_by("label"))
     beds = [(bed, by_bed.get(bed.pk)) for bed in active_beds]
