@@ -117,3 +117,43 @@ def test_the_casework_panel_counts_my_open_cases_and_my_tasks_overdue_and_due_th
     assert "2 открити случая, по които работите" in body
     assert "2 задачи са просрочени" in body
     assert "2 задачи със срок тази седмица" in body
+
+
+def test_the_home_lists_the_units_and_programmes_a_member_reaches_and_follows_their_changes(
+    client, org, cop
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ProgrammeFactory, UnitFactory
+
+    other_unit = UnitFactory(organisation=org, name="Звено „Майка и бебе“")
+    ProgrammeFactory(unit=cop, name="Ранна интервенция в ЦОП")
+    other_programme = ProgrammeFactory(
+        unit=other_unit, name="Група за родители", kind="parent_group"
+    )
+    limited = member(org, Role.CASE_MANAGER, units=[cop], email="limited@example.bg")
+    director = member(org, Role.DIRECTOR, email="director@example.bg")
+
+    client.force_login(limited)
+    html = client.get("/").content.decode()
+    assert cop.name in html and "Ранна интервенция в ЦОП" in html
+    assert other_unit.name not in html and "Група за родители" not in html
+
+    client.force_login(director)
+    html = client.get("/").content.decode()
+    assert other_unit.name in html and "Група за родители" in html
+    with CaptureQueriesContext(connection) as captured:  # the lists come from the cache now
+        client.get("/")
+    assert not any(
+        '"organisations_programme"' in q["sql"] or 'FROM "organisations_unit"' in q["sql"]
+        for q in captured.captured_queries
+    )
+    other_programme.name = "Група за взаимопомощ"
+    other_programme.save()
+    html = client.get("/").content.decode()
+    assert "Група за взаимопомощ" in html and "Група за родители" not in html
+    other_unit.is_active = False
+    other_unit.save()
+    html = client.get("/").content.decode()
+    assert other_unit.name not in html.split('data-testid="home-units"')[1].split("</table>")[0]

@@ -83,6 +83,69 @@ def staff(organisation_id: int) -> list[tuple[int, str]]:
     return result
 
 
+@dataclass(frozen=True)
+class UnitRow:
+    """A unit as the home page lists it."""
+
+    pk: int
+    name: str
+    kind: str
+    capacity: int
+    parent_id: int | None
+    parent_name: str
+    url: str = ""  # set by the page: a URL is not cached
+
+    @property
+    def kind_label(self) -> str:
+        from zakrila.organisations.models import UnitKind
+
+        return str(UnitKind(self.kind).label) if self.kind in UnitKind.values else self.kind
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    """A programme as the home page lists it, with the unit that runs it."""
+
+    pk: int
+    name: str
+    unit_id: int
+    unit_name: str
+    url: str = ""
+
+
+def unit_rows(organisation_id: int) -> list[UnitRow]:
+    """The organisation's units in use: the units of their own first, then each centre's
+    parts, by name."""
+    from zakrila.organisations.models import Unit
+
+    def read() -> list[UnitRow]:
+        rows = Unit.objects.filter(organisation_id=organisation_id, is_active=True).values_list(
+            "pk", "name", "kind", "capacity", "parent_id", "parent__name"
+        )
+        units = [UnitRow(pk, name, kind, capacity, parent_id, parent_name or "")
+                 for pk, name, kind, capacity, parent_id, parent_name in rows]  # fmt: skip
+        return sorted(units, key=lambda u: (u.parent_id is not None, u.parent_id or 0, u.name))
+
+    result: list[UnitRow] = _cached(organisation_id, "unit-rows", read)
+    return result
+
+
+def programme_rows(organisation_id: int) -> list[ProgrammeRow]:
+    """The organisation's programmes, by name."""
+    from zakrila.organisations.models import Programme
+
+    def read() -> list[ProgrammeRow]:
+        rows = (
+            Programme.objects.filter(organisation_id=organisation_id)
+            .order_by("name", "pk")
+            .values_list("pk", "name", "unit_id", "unit__name")
+        )
+        return [ProgrammeRow(*row) for row in rows]
+
+    result: list[ProgrammeRow] = _cached(organisation_id, "programme-rows", read)
+    return result
+
+
 def units_reached(organisation_id: int, unit_ids: frozenset[int] | None) -> list[UnitChoice]:
     """The units a membership reaches: all of the organisation's, or the listed ones."""
     units = active_units(organisation_id)

@@ -1,4 +1,4 @@
-"""Cache invalidation only: when a unit, a membership or a user changes, the organisation's
+"""Cache invalidation only: when a unit, a programme, a membership or a user changes, the organisation's
 cached lists (``core.lookups``) and the cached memberships (``accounts.membership_cache``)
 are read afresh. No business logic lives here."""
 
@@ -27,7 +27,7 @@ def _user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 def connect() -> None:
     from zakrila.accounts.membership_cache import memberships_changed
     from zakrila.accounts.models import Membership, User
-    from zakrila.organisations.models import Organisation, Unit
+    from zakrila.organisations.models import Organisation, Programme, Unit
 
     # The cached memberships of every user (accounts.membership_cache).
     for signal in (post_save, post_delete):
@@ -45,6 +45,7 @@ def connect() -> None:
 
     for signal in (post_save, post_delete):
         signal.connect(_unit_changed, sender=Unit, dispatch_uid="zakrila-lookups-unit")
+        signal.connect(_unit_changed, sender=Programme, dispatch_uid="zakrila-lookups-programme")
         signal.connect(
             _membership_changed, sender=Membership, dispatch_uid="zakrila-lookups-membership"
         )

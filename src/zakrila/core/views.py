@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -8,9 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from zakrila import __version__
-from zakrila.accounts.policy import programmes_visible_to, units_visible_to
+from zakrila.accounts.policy import access_for
 from zakrila.core.home import home_panels
 from zakrila.core.http import MemberRequest
+from zakrila.core.links import url_for
+from zakrila.core.lookups import programme_rows, unit_rows
 
 
 @login_required
@@ -20,20 +24,32 @@ def home(request: MemberRequest) -> HttpResponse:
     if membership is None:  # the system administrator, without an organisation of their own
         return render(request, "core/home_admin.html")
     organisation = membership.organisation
-    units = units_visible_to(request.user).filter(organisation=organisation, is_active=True)
+    # The organisation's units and programmes from the cache (core.lookups), narrowed here as
+    # units_visible_to and programmes_visible_to narrow them: to the units the membership
+    # reaches, and to the unit the worker chose.
+    reach = access_for(request.user).reach_in(organisation.pk)
+    reached = None if reach is None else reach.unit_ids
     unit = getattr(request, "unit", None)
-    if unit is not None:
-        units = units.filter(pk=unit.pk) | units.filter(parent=unit)
-    programmes = programmes_visible_to(request.user).filter(organisation=organisation)
-    if unit is not None:
-        programmes = programmes.filter(unit=unit)
+    unit_url, programme_url = url_for("organisations:unit"), url_for("organisations:programme")
+    units = [
+        replace(row, url=unit_url(row.pk))
+        for row in unit_rows(organisation.pk)
+        if (reach is not None and (reached is None or row.pk in reached))
+        and (unit is None or unit.pk in (row.pk, row.parent_id))
+    ]
+    programmes = [
+        replace(row, url=programme_url(row.pk))
+        for row in programme_rows(organisation.pk)
+        if (reach is not None and (reached is None or row.unit_id in reached))
+        and (unit is None or row.unit_id == unit.pk)
+    ]
     return render(
         request,
         "core/home.html",
         {
             "organisation": organisation,
-            "units": units.select_related("parent").order_by("parent_id", "name"),
-            "programmes": programmes.select_related("unit"),
+            "units": units,
+            "programmes": programmes,
             "panels": home_panels(request),
         },
     )
