@@ -22,7 +22,7 @@ from zakrila.people.services import person_alias_add
 CASE_SECTION_TABLES = (
     "cases_assessment", "cases_supportplan", "cases_review", "cases_casedocument",
     "cases_servicecontract", "cases_followup", "cases_task", "placements_placement",
-    "programmes_enrolment", "giving_distribution",
+    "programmes_enrolment", "giving_distribution", "cases_closure",
 )  # fmt: skip
 PERSON_SECTION_TABLES = (
     "people_personalias", "people_household", "people_householdmember", "people_consent",
@@ -112,3 +112,30 @@ def test_a_section_that_points_at_another_attribute_of_the_record(case, case_man
     sections_of_other = Sections("test")
     sections_of_other.add(PersonAlias, "person")
     assert not sections_of_other.has(other, PersonAlias)
+
+
+def test_the_case_page_shows_its_household_and_proposed_closure_read_on_their_own(
+    client, org, case, case_manager
+):
+    """The case is read with its unit, child and key worker only; its household and closure,
+    when it has them, by statements of their own (an eight-table statement cost PostgreSQL
+    more to plan than everything else on the page)."""
+    from tests.factories import HouseholdFactory, member
+    from zakrila.accounts.models import Role
+    from zakrila.cases.models import Case
+    from zakrila.cases.services import closure_request
+
+    household = HouseholdFactory(child=case.person, name="Семейство Колеви")
+    Case.objects.filter(pk=case.pk).update(household=household)
+    director = member(org, Role.DIRECTOR, email="director@example.bg")
+    case.refresh_from_db()
+    closure_request(
+        actor=director, case=case, outcome="stays_in_family", reason="целите са постигнати",
+        expected_version=case.version,
+    )  # fmt: skip
+    client.force_login(case_manager)
+    body, _asked, reads = _reads(client, case.get_absolute_url())
+    assert "Семейство Колеви" in body
+    assert 'data-testid="closure"' in body and "целите са постигнати" in body
+    case_read = next(sql for sql in reads if sql.startswith('SELECT "cases_case"."id"'))
+    assert '"people_household"' not in case_read and '"cases_closure"' not in case_read

@@ -63,6 +63,21 @@ def case_for(*, user: Any, pk: int, also: tuple[str, ...] = ()) -> Case:
     )
 
 
+def case_for_page(*, user: Any, pk: int) -> Case:
+    """The case for its own page (404 when the user may not see it): with its unit, child and
+    key worker in one statement; its household and referral are read only when it has them
+    (and its closure by the page's sections). One statement of all eight tables cost
+    PostgreSQL 2.5 ms to plan for 0.2 ms of work, and Django as much to build, on every page."""
+    from zakrila.people.models import Household
+
+    case = get_visible_or_404(
+        cases_visible_to(user).select_related("unit", "person", "key_worker"), pk=pk
+    )
+    if case.household_id is not None:
+        case.household = Household.objects.select_related("child").get(pk=case.household_id)
+    return case
+
+
 def referral_for(*, user: Any, pk: int) -> Referral:
     return get_visible_or_404(referrals_visible_to(user).select_related("person", "unit"), pk=pk)
 

@@ -21,6 +21,7 @@ from zakrila.cases.models import (
     Case,
     CaseDocument,
     CaseStatusChange,
+    Closure,
     Contact,
     FollowUp,
     Review,
@@ -46,7 +47,8 @@ _SOURCES: list[TimelineSource] = []
 # apps add theirs beside their timeline source.
 CASE_SECTIONS = Sections("case")
 for _model in (
-    Assessment, SupportPlan, Review, CaseDocument, CaseStatusChange, ServiceContract, FollowUp, Task
+    Assessment, SupportPlan, Review, CaseDocument, CaseStatusChange, ServiceContract, FollowUp, Task,
+    Closure,
 ):  # fmt: skip
     CASE_SECTIONS.add(_model, "case")
 

@@ -35,6 +35,7 @@ from zakrila.cases.forms import (
 from zakrila.cases.models import (
     Case,
     CaseStatus,
+    Closure,
     FollowUp,
     PlanStatus,
     ServiceContract,
@@ -43,6 +44,7 @@ from zakrila.cases.models import (
 from zakrila.cases.queries import (
     case_filter_choices,
     case_for,
+    case_for_page,
     pending_referrals,
     referral_for,
 )
@@ -209,7 +211,7 @@ def case_new(request: MemberRequest, person_pk: int) -> HttpResponse:
 
 @login_required
 def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
-    case = case_for(user=request.user, pk=pk, also=("closure",))
+    case = case_for_page(user=request.user, pk=pk)
     organisation_id = case.organisation_id
     prefetch_related_objects([case], "team")  # shown, and asked by the confidentiality rule
     show_confidential = can_read_case_confidential(request.user, case)
@@ -238,7 +240,7 @@ def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "can_contact": has_capability(request.user, "case.contact", organisation_id)
             and case.is_open,
             "can_history": has_capability(request.user, "case.history", organisation_id),
-            "closure": getattr(case, "closure", None),  # read with the case
+            "closure": getattr(case, "closure", None) if CASE_SECTIONS.has(case, Closure) else None,
             "assessments": records.assessments,
             "plans": records.plans,
             "has_draft_plan": any(plan.status == PlanStatus.DRAFT for plan in records.plans),
