@@ -165,7 +165,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "zakrila.core.cache.RedisCache",  # one client per pool (core/cache.py)
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
