@@ -242,6 +242,12 @@ def test_a_restricted_case_is_seen_only_by_its_team_and_the_director(
     case.team.add(colleague)
     client.force_login(colleague)
     assert client.get(case.get_absolute_url()).status_code == 200
+    # Now on the team, the colleague finds the case on the child's page: link, unit, stage.
+    page = client.get(case.person.get_absolute_url()).content.decode()
+    listed = page.split('data-testid="person-cases"')[1].split("</ul>")[0]
+    assert f'href="{case.get_absolute_url()}"' in listed and case.number in listed
+    assert case.unit.name in listed and str(case.get_status_display()) in listed
+    assert "ограничен" in listed
 
 
 def test_an_outsider_gets_404_on_every_case_page(client, outsider, case):

@@ -78,6 +78,34 @@ def case_for_page(*, user: Any, pk: int) -> Case:
     return case
 
 
+@dataclass(frozen=True)
+class PersonCaseRow:
+    """One of a person's cases as their page lists it."""
+
+    url: str
+    number: str
+    unit: str
+    status: str
+    is_restricted: bool
+
+
+def cases_of_person(*, user: Any, person_id: int) -> list[PersonCaseRow]:
+    """The person's cases the user may see, newest first, read as values (a person's page is
+    opened all day; a handful of rows needs no models)."""
+    statuses = {key: str(label) for key, label in CaseStatus.choices}
+    case_url = url_for("cases:case")
+    rows = (
+        cases_visible_to(user)
+        .filter(person_id=person_id)
+        .order_by("-opened_on", "-id")
+        .values_list("pk", "number", "unit__name", "status", "is_restricted")
+    )
+    return [
+        PersonCaseRow(case_url(pk), number, unit, statuses.get(status, status), restricted)
+        for pk, number, unit, status, restricted in rows
+    ]
+
+
 def referral_for(*, user: Any, pk: int) -> Referral:
     return get_visible_or_404(referrals_visible_to(user).select_related("person", "unit"), pk=pk)
 

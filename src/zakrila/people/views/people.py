@@ -15,7 +15,6 @@ from django.utils.translation import pgettext
 
 from zakrila.accounts.policy import (
     can_see_confidential,
-    cases_visible_to,
     get_visible_or_404,
     has_capability,
     households_visible_to,
@@ -27,6 +26,7 @@ from zakrila.accounts.policy import (
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.audit.services import audit_search, audit_view
 from zakrila.cases.models import Case
+from zakrila.cases.queries import cases_of_person
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.paging import keyset_page
@@ -174,9 +174,7 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "consents": person.consents.select_related("given_by") if has(Consent) else [],
             "disclosures": person.disclosures.select_related("consent") if has(Disclosure) else [],
             "timeline": timeline,
-            "cases": cases_visible_to(request.user).filter(person=person).select_related("unit")
-            if has(Case)
-            else [],
+            "cases": cases_of_person(user=request.user, person_id=person.pk) if has(Case) else [],
             "can_open_case": has_capability(request.user, "case.open", organisation_id),
             "can_edit": has_capability(request.user, "person.edit", organisation_id),
             "can_history": has_capability(request.user, "person.history", organisation_id),
