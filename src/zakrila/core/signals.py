@@ -1,6 +1,6 @@
 """Cache invalidation only: when a unit, a programme, a membership or a user changes, the organisation's
-cached lists (``core.lookups``) and the cached memberships (``accounts.membership_cache``)
-are read afresh. No business logic lives here."""
+cached lists (``core.lookups``), the cached memberships (``accounts.membership_cache``) and
+the signed-in user's row (``accounts.backends``) are read afresh. No business logic lives here."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def _user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
+    from zakrila.accounts.backends import user_changed
     from zakrila.accounts.membership_cache import memberships_changed
     from zakrila.accounts.models import Membership, User
     from zakrila.organisations.models import Organisation, Programme, Unit
@@ -50,6 +51,9 @@ def connect() -> None:
             _membership_changed, sender=Membership, dispatch_uid="zakrila-lookups-membership"
         )
     post_save.connect(_user_changed, sender=User, dispatch_uid="zakrila-lookups-user")
+    # The signed-in user's cached row (accounts.backends).
+    for signal in (post_save, post_delete):
+        signal.connect(user_changed, sender=User, dispatch_uid="zakrila-user-row")
     m2m_changed.connect(
         _membership_changed, sender=Membership.units.through, dispatch_uid="zakrila-lookups-units"
     )

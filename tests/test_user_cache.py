@@ -1,0 +1,80 @@
+"""The signed-in user's row kept in the shared cache (accounts.backends): a page does not read
+it again, and a user switched off, a password changed or a name changed is seen by the very
+next page."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import TEST_PASSWORD
+
+
+def _user_reads(client, url: str = "/") -> int:
+    """Reads of a whole user row (the sign-in's, with the password hash) by one page."""
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return sum(
+        q["sql"].startswith('SELECT "accounts_user"."id"')
+        and '"accounts_user"."password"' in q["sql"]
+        for q in captured.captured_queries
+    )
+
+
+def test_a_second_page_does_not_read_the_user_again(client, case_manager):
+    client.force_login(case_manager)
+    assert _user_reads(client) == 1
+    assert _user_reads(client) == 0
+    assert client.get("/").context["user"].pk == case_manager.pk
+
+
+def test_without_a_shared_cache_every_page_reads_the_user(client, case_manager, settings):
+    settings.ZAKRILA_MEMBERSHIP_CACHE = None  # the default with a cache per process
+    client.force_login(case_manager)
+    client.get("/")
+    assert _user_reads(client) == 1
+
+
+def test_a_user_switched_off_is_signed_out_by_the_next_page(client, case_manager):
+    client.force_login(case_manager)
+    assert client.get("/").status_code == 200  # the row is now in the cache
+    case_manager.is_active = False
+    case_manager.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_password_changed_elsewhere_ends_the_session(client, case_manager):
+    client.force_login(case_manager)
+    assert client.get("/").status_code == 200
+    user = get_user_model().objects.get(pk=case_manager.pk)  # another request's copy
+    user.set_password(TEST_PASSWORD + "-нова")
+    user.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_name_changed_is_shown_by_the_next_page(client, case_manager):
+    client.force_login(case_manager)
+    assert "Йорданка Христова" in client.get("/").content.decode()
+    case_manager.full_name = "Йорданка Петрова"
+    case_manager.save(update_fields=["full_name"])
+    page = client.get("/").content.decode()
+    assert "Йорданка Петрова" in page and "Йорданка Христова" not in page
+
+
+def test_a_deleted_user_is_signed_out(client, org, cop):
+    from tests.factories import member
+    from zakrila.accounts.models import Role
+
+    worker = member(org, Role.FIELD_WORKER, email="gone@example.bg")
+    client.force_login(worker)
+    assert client.get("/").status_code == 200
+    worker.delete()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
