@@ -213,6 +213,27 @@ def test_the_case_page_offers_admit_until_the_child_is_placed(
     assert admit not in page and placement.get_absolute_url() in page
 
 
+def test_the_case_page_offers_only_the_residential_units_in_use_the_worker_reaches(
+    client, org, cop, emergency, pink_house, case_manager
+):
+    case = open_case(org, cop, case_manager)
+
+    def offered(user) -> set[int]:
+        client.force_login(user)
+        page = client.get(case.get_absolute_url()).content.decode()
+        return {unit.pk for unit in (cop, emergency, pink_house)
+                if f"{reverse('placements:admit', args=[unit.pk])}?case={case.pk}" in page}  # fmt: skip
+
+    director = member(org, Role.DIRECTOR, email="dir2@example.bg")
+    assert offered(director) == {emergency.pk, pink_house.pk}  # never the community centre
+    home_carer = member(org, Role.CARER, units=[cop, pink_house], email="carer2@example.bg")
+    assert offered(home_carer) == {pink_house.pk}  # the units of the membership only
+    pink_house.is_active = False
+    pink_house.save()  # closed: seen by the next page (the units are cached)
+    assert offered(director) == {emergency.pk}
+    assert offered(home_carer) == set()
+
+
 def test_estimated_birth_dates():
     import datetime as dt
 

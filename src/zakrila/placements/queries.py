@@ -19,15 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.policy import (
+    CAPABILITIES,
+    access_for,
     cases_visible_to,
     has_capability,
     people_visible_to,
     placements_visible_to,
-    residential_units_visible_to,
 )
 from zakrila.cases.models import Case
 from zakrila.cases.timeline import CASE_SECTIONS
-from zakrila.organisations.models import Unit
+from zakrila.core.lookups import UnitRow, unit_rows
+from zakrila.organisations.models import RESIDENTIAL_KINDS, Unit
 from zakrila.people.models import Person
 from zakrila.people.names import search_key
 from zakrila.people.queries import likely_duplicates, search_people
@@ -362,7 +364,7 @@ class CasePlacement:
 
     stay: Placement | None
     stay_visible: bool
-    admit_into: list[Unit]
+    admit_into: list[UnitRow]
 
 
 CASE_SECTIONS.add(Placement, "person", of="person_id")
@@ -382,5 +384,19 @@ def placement_for_case(*, user: Any, case: Case) -> CasePlacement:
         return CasePlacement(stay, visible, [])
     if not case.is_open or not has_capability(user, "placement.admit", case.organisation_id):
         return CasePlacement(None, False, [])
-    units = residential_units_visible_to(user).filter(organisation_id=case.organisation_id)
-    return CasePlacement(None, False, list(units.order_by("name")))
+    return CasePlacement(None, False, residential_units_reached(user, case.organisation_id))
+
+
+def residential_units_reached(user: Any, organisation_id: int) -> list[UnitRow]:
+    """The organisation's residential units in use that the user works with, by name: from the
+    cached list of its units (``core.lookups``), not a query on every case page. The same
+    units as ``residential_units_visible_to``, less those closed."""
+    reach = access_for(user).reach_in(organisation_id)
+    if reach is None or not reach.roles & CAPABILITIES["placement.view"]:
+        return []
+    units = [
+        unit
+        for unit in unit_rows(organisation_id)
+        if unit.kind in RESIDENTIAL_KINDS and (reach.unit_ids is None or unit.pk in reach.unit_ids)
+    ]
+    return sorted(units, key=lambda unit: unit.name)
