@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta  # 29.02 less nine years: 28.02
 from faker import Faker
 
 from zakrila.audit.models import AuditAction
@@ -156,7 +157,7 @@ def build_people(*, organisation: Organisation, plan: PeoplePlan, seed: int, tod
     # Khristova" and "Христова Йорд".
     jordanka = Person(
         organisation=organisation, first_name="Йорданка", middle_name="Петрова", last_name="Христова",
-        sex=Sex.FEMALE, birth_date=today.replace(year=today.year - 9) - dt.timedelta(days=40),
+        sex=Sex.FEMALE, birth_date=(today - relativedelta(years=9)) - dt.timedelta(days=40),
         settlement=plan.settlements[0], municipality=plan.municipality, unit=family_units[0],
     )  # fmt: skip
     people.append(jordanka)
@@ -190,7 +191,7 @@ def build_people(*, organisation: Organisation, plan: PeoplePlan, seed: int, tod
     children = [
         p
         for p in people
-        if p.birth_date and p.birth_date > today.replace(year=today.year - 18) and p.first_name
+        if p.birth_date and p.birth_date > (today - relativedelta(years=18)) and p.first_name
     ]
     for original in rng.sample(children, min(plan.duplicates, len(children))):
         first = original.first_name
