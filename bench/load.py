@@ -12,7 +12,13 @@ the placement board — for a set time, then prints:
   the relation waited on, and those on the audit trail;
 * whether the audit trail holds exactly the events the requests should have written, and
   whether all of them were sealed, and how long after their writing;
-* the server's CPU time per request and the load average.
+* the server's CPU time per request and the load average;
+* a baseline taken in the same run, on the same server, by as many clients: the smallest page
+  there is (``/healthz``, not signed in: the middleware and one ``SELECT 1``) for
+  ``--baseline-seconds``, and the share of its requests/s the mixed workload reaches. The
+  machines are shared and noisy: the share says how the pages compare with what the machine
+  gave a minimal page at that moment (between versions, interleave runs instead: a change to
+  the middleware moves the baseline too).
 
 Run (loopback only; bounded by --seconds and --max-requests, it stops by itself):
 
@@ -60,6 +66,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="each run's length (60)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="per run, at most")
     parser.add_argument("--warmup", type=float, default=5, help="seconds before measuring")
+    parser.add_argument(
+        "--baseline-seconds",
+        type=float,
+        default=10,
+        help="the same clients on /healthz before each run, for the ratio (10; 0: none)",
+    )
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--contacts-per-case", type=float, default=10.0)
     parser.add_argument("--organisations", type=int, default=10)
@@ -447,6 +459,7 @@ def drive(
         browser.sign_in(email)
         browsers.append((email, browser))
     per_kind = calibrate(port, world)
+    base = baseline(args, port, clients, pid) if args.baseline_seconds > 0 else None
     audit_before = last_event_id()
     results = Results()
     measuring = threading.Event()
@@ -517,6 +530,12 @@ def drive(
           f"server CPU {cpu / max(measured, 1) * 1000:.1f} ms per request")  # fmt: skip
     print(f"latency: p50 {fmt_ms(percentile(every, 0.5))}, p95 {fmt_ms(percentile(every, 0.95))}, "
           f"p99 {fmt_ms(percentile(every, 0.99))}")  # fmt: skip
+    if base is not None:
+        rate, base_cpu, base_p50 = base
+        print(f"baseline (/healthz, {clients} clients not signed in, {args.baseline_seconds:.0f} s "
+              f"before): {rate:.1f} requests/s, server CPU {base_cpu:.1f} ms per request, "
+              f"p50 {fmt_ms(base_p50)}; the mix reaches {measured / elapsed / rate:.1%} of its "
+              f"requests/s at {cpu / max(measured, 1) * 1000 / base_cpu:.1f}× its CPU per request")  # fmt: skip
     print("| page | requests | p50 | p95 | p99 |")
     print("|---|---|---|---|---|")
     for kind, _weight in MIX:
@@ -538,6 +557,47 @@ def drive(
         print(
             f"sealed after writing: p50 {fmt_ms(lag[0])}, p95 {fmt_ms(lag[1])}, max {fmt_ms(lag[2])}"
         )
+
+
+def baseline(
+    args: argparse.Namespace, port: int, clients: int, pid: int
+) -> tuple[float, float, float]:
+    """(requests/s, server CPU ms per request, p50 ms) of ``clients`` browsers, not signed in,
+    asking ``/healthz`` as fast as they can: what this machine, now, gives the smallest page."""
+    stop = threading.Event()
+    measuring = threading.Event()
+    timings: list[float] = []
+    lock = threading.Lock()
+
+    def client(browser: Browser) -> None:
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            status, _ = browser.request("GET", "/healthz")
+            elapsed = (time.perf_counter() - t0) * 1000
+            if status != 200:
+                sys.exit(f"baseline: /healthz answered {status}")
+            if measuring.is_set():
+                with lock:
+                    timings.append(elapsed)
+
+    threads = [
+        threading.Thread(target=client, args=(Browser(port),), daemon=True) for _ in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(min(args.warmup, 2))
+    cpu_before = server_cpu_seconds(pid)
+    measuring.set()
+    started = time.perf_counter()
+    time.sleep(args.baseline_seconds)
+    measuring.clear()
+    elapsed = time.perf_counter() - started
+    cpu = server_cpu_seconds(pid) - cpu_before
+    stop.set()
+    for thread in threads:
+        thread.join(60)
+    count = max(len(timings), 1)
+    return count / elapsed, cpu / count * 1000, percentile(timings or [0.0], 0.5)
 
 
 def seal_lag(after_id: int) -> tuple[float, float, float] | None:
