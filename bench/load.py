@@ -496,16 +496,8 @@ def drive(
     time.sleep(args.warmup)
     sampler = LockSampler(url)
     sampler.start()
-    cpu_before = server_cpu_seconds(pid)
-    measuring.set()
-    started = time.perf_counter()
-    time.sleep(args.seconds)
-    measuring.clear()
-    elapsed = time.perf_counter() - started
-    cpu = server_cpu_seconds(pid) - cpu_before
-    stop.set()
-    for thread in threads:
-        thread.join(60)
+    elapsed, cpu = measured_window(args.seconds, measuring, pid)
+    stop_clients(stop, threads)
     sampler.stopped.set()
     sampler.join(5)
     load_after = os.getloadavg()
@@ -559,6 +551,23 @@ def drive(
         )
 
 
+def measured_window(seconds: float, measuring: threading.Event, pid: int) -> tuple[float, float]:
+    """Let the clients' timings count for ``seconds``: (the window's length, the server's CPU
+    seconds in it)."""
+    cpu_before = server_cpu_seconds(pid)
+    measuring.set()
+    started = time.perf_counter()
+    time.sleep(seconds)
+    measuring.clear()
+    return time.perf_counter() - started, server_cpu_seconds(pid) - cpu_before
+
+
+def stop_clients(stop: threading.Event, threads: list[threading.Thread]) -> None:
+    stop.set()
+    for thread in threads:
+        thread.join(60)
+
+
 def baseline(
     args: argparse.Namespace, port: int, clients: int, pid: int
 ) -> tuple[float, float, float]:
@@ -586,16 +595,8 @@ def baseline(
     for thread in threads:
         thread.start()
     time.sleep(min(args.warmup, 2))
-    cpu_before = server_cpu_seconds(pid)
-    measuring.set()
-    started = time.perf_counter()
-    time.sleep(args.baseline_seconds)
-    measuring.clear()
-    elapsed = time.perf_counter() - started
-    cpu = server_cpu_seconds(pid) - cpu_before
-    stop.set()
-    for thread in threads:
-        thread.join(60)
+    elapsed, cpu = measured_window(args.baseline_seconds, measuring, pid)
+    stop_clients(stop, threads)
     count = max(len(timings), 1)
     return count / elapsed, cpu / count * 1000, percentile(timings or [0.0], 0.5)
 
