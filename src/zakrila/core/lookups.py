@@ -146,6 +146,12 @@ def programme_rows(organisation_id: int) -> list[ProgrammeRow]:
     return result
 
 
+def unit_rows_reached(organisation_id: int, unit_ids: frozenset[int] | None) -> list[UnitRow]:
+    """``unit_rows`` of the units a membership reaches: all of them, or the listed ones."""
+    rows = unit_rows(organisation_id)
+    return rows if unit_ids is None else [row for row in rows if row.pk in unit_ids]
+
+
 def units_reached(organisation_id: int, unit_ids: frozenset[int] | None) -> list[UnitChoice]:
     """The units a membership reaches: all of the organisation's, or the listed ones."""
     units = active_units(organisation_id)

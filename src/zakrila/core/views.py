@@ -14,7 +14,7 @@ from zakrila.accounts.policy import access_for
 from zakrila.core.home import home_panels
 from zakrila.core.http import MemberRequest
 from zakrila.core.links import url_for
-from zakrila.core.lookups import programme_rows, unit_rows
+from zakrila.core.lookups import programme_rows, unit_rows_reached
 
 
 @login_required
@@ -33,9 +33,8 @@ def home(request: MemberRequest) -> HttpResponse:
     unit_url, programme_url = url_for("organisations:unit"), url_for("organisations:programme")
     units = [
         replace(row, url=unit_url(row.pk))
-        for row in unit_rows(organisation.pk)
-        if (reach is not None and (reached is None or row.pk in reached))
-        and (unit is None or unit.pk in (row.pk, row.parent_id))
+        for row in ([] if reach is None else unit_rows_reached(organisation.pk, reached))
+        if unit is None or unit.pk in (row.pk, row.parent_id)
     ]
     programmes = [
         replace(row, url=programme_url(row.pk))

@@ -28,7 +28,7 @@ from zakrila.accounts.policy import (
 )
 from zakrila.cases.models import Case
 from zakrila.cases.timeline import CASE_SECTIONS
-from zakrila.core.lookups import UnitRow, unit_rows
+from zakrila.core.lookups import UnitRow, unit_rows_reached
 from zakrila.organisations.models import RESIDENTIAL_KINDS, Unit
 from zakrila.people.models import Person
 from zakrila.people.names import search_key
@@ -394,9 +394,5 @@ def residential_units_reached(user: Any, organisation_id: int) -> list[UnitRow]:
     reach = access_for(user).reach_in(organisation_id)
     if reach is None or not reach.roles & CAPABILITIES["placement.view"]:
         return []
-    units = [
-        unit
-        for unit in unit_rows(organisation_id)
-        if unit.kind in RESIDENTIAL_KINDS and (reach.unit_ids is None or unit.pk in reach.unit_ids)
-    ]
-    return sorted(units, key=lambda unit: unit.name)
+    units = unit_rows_reached(organisation_id, reach.unit_ids)
+    return sorted((u for u in units if u.kind in RESIDENTIAL_KINDS), key=lambda u: u.name)
