@@ -1,6 +1,6 @@
 """The signed-in user's row kept in the shared cache (accounts.backends): a page does not read
 it again, and a user switched off, a password changed or a name changed is seen by the very
-next page."""
+next page. The same for the second-factor device that verified the session."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import TEST_PASSWORD
 
@@ -74,3 +76,58 @@ def test_a_name_changed_is_shown_by_the_next_page(client, case_manager):
     case_manager.save(update_fields=["full_name"])
     page = client.get("/").content.decode()
     assert "Йорданка Петрова" in page and "Йорданка Христова" not in page
+
+
+# --- The second-factor device that verified the session (accounts.middleware) -----------------
+
+
+@pytest.fixture
+def verified(client, case_manager, settings):
+    """A session signed in with a password and an authenticator, two-step sign-in required."""
+    settings.ZAKRILA_REQUIRE_2FA = True
+    device = TOTPDevice.objects.create(user=case_manager, name="Телефон", confirmed=True)
+    client.force_login(case_manager)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def _device_reads(client, url: str = "/") -> tuple[int, int]:
+    """The page's status and its reads of the authenticator's table."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    reads = sum('FROM "otp_totp_totpdevice"' in q["sql"] for q in captured.captured_queries)
+    return response.status_code, reads
+
+
+def test_a_verified_session_does_not_read_its_device_again(client, verified):
+    assert _device_reads(client) == (200, 1)
+    assert _device_reads(client) == (200, 0)
+    assert client.get("/").context["user"].is_verified()
+
+
+def test_without_a_shared_cache_every_page_reads_the_device(client, verified, settings):
+    settings.ZAKRILA_MEMBERSHIP_CACHE = None
+    client.get("/")
+    assert _device_reads(client) == (200, 1)
+
+
+def _remove(device) -> None:
+    TOTPDevice.objects.get(pk=device.pk).delete()  # another request's copy
+
+
+def _unconfirm(device) -> None:
+    copy = TOTPDevice.objects.get(pk=device.pk)
+    copy.confirmed = False
+    copy.save()
+
+
+@pytest.mark.parametrize("change", [_remove, _unconfirm], ids=["removed", "unconfirmed"])
+def test_a_device_removed_stops_verifying_at_the_next_page(client, verified, change):
+    assert client.get("/").status_code == 200  # the device is now in the cache
+    change(verified)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:2fa_setup"))
+    assert DEVICE_ID_SESSION_KEY not in client.session

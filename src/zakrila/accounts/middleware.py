@@ -1,24 +1,30 @@
-"""Per-request membership, the unit switcher, and the absolute session lifetime."""
+"""Per-request membership, the unit switcher, the absolute session lifetime, and the second-factor
+device of a verified session read from the shared cache."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
+from django_otp.middleware import OTPMiddleware
 
+from zakrila.accounts import membership_cache
 from zakrila.accounts.membership_cache import current_memberships
 from zakrila.accounts.models import Membership, UserSession
 from zakrila.accounts.sessions import session_touch
 from zakrila.accounts.signals import SESSION_AUTH_AT
+from zakrila.core import generations
 from zakrila.organisations.models import Unit
 
 SESSION_ORGANISATION = "zakrila_organisation_id"
@@ -32,6 +38,42 @@ SESSION_TOUCH_SECONDS = 60
 # Public pages (a certificate's verification) are the same for everyone, signed in or not.
 _APP_SHELL = ("/sw.js", "/manifest.webmanifest", "/offline/", "/training/verify/")
 _OPEN_PREFIXES = ("/healthz", "/static/", "/i18n/", "/accounts/", "/admin/", *_APP_SHELL)
+
+
+DEVICE_TTL = 300
+
+
+def _device_keys(persistent_id: str) -> tuple[str, str]:
+    return f"zakrila:otp:gen:{persistent_id}", f"zakrila:otp:{persistent_id}"
+
+
+def device_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A second-factor device was saved or deleted: the sessions it verified read it afresh."""
+    generations.move(_device_keys(instance.persistent_id)[0])
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, with the device that verified the session read from the shared
+    cache: with two-step sign-in required (production), django-otp reads that device on every
+    request to know the session is verified. The device is kept under a token of its own that
+    every save or deletion of it moves on (``core.generations``), so an authenticator replaced or
+    removed stops verifying the sessions it verified at their next page, as before. Only with a
+    cache shared by every process, like the signed-in user's row (``accounts.backends``)."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        if not membership_cache.enabled():
+            return super()._device_from_persistent_id(persistent_id)
+        persistent_id = self._normalize_persistent_id(persistent_id)
+        token_key, key = _device_keys(persistent_id)
+        found = cache.get_many([token_key, key])
+        token = generations.current(token_key, found)
+        entry = found.get(key)
+        if entry is not None and entry[0] == token:
+            return entry[1]
+        device = super()._device_from_persistent_id(persistent_id)
+        if device is not None:  # a device gone is not kept: its id may come back on SQLite
+            cache.set(key, (token, device), DEVICE_TTL)
+        return device
 
 
 class SessionLifetimeMiddleware:

@@ -1,6 +1,8 @@
-"""Cache invalidation only: when a unit, a programme, a membership or a user changes, the organisation's
-cached lists (``core.lookups``), the cached memberships (``accounts.membership_cache``) and
-the signed-in user's row (``accounts.backends``) are read afresh. No business logic lives here."""
+"""Cache invalidation only: when a unit, a programme, a membership, a user or a second-factor
+device changes, the organisation's cached lists (``core.lookups``), the cached memberships
+(``accounts.membership_cache``), the signed-in user's row (``accounts.backends``) and the device
+that verified a session (``accounts.middleware``) are read afresh. No business logic lives
+here."""
 
 from __future__ import annotations
 
@@ -54,6 +56,18 @@ def connect() -> None:
     # The signed-in user's cached row (accounts.backends).
     for signal in (post_save, post_delete):
         signal.connect(user_changed, sender=User, dispatch_uid="zakrila-user-row")
+    # The second-factor device that verified a session (accounts.middleware.CachedOTPMiddleware).
+    from django_otp import device_classes
+
+    from zakrila.accounts.middleware import device_changed
+
+    for device_class in device_classes():
+        for signal in (post_save, post_delete):
+            signal.connect(
+                device_changed,
+                sender=device_class,
+                dispatch_uid=f"zakrila-otp-{device_class._meta.label_lower}",
+            )
     m2m_changed.connect(
         _membership_changed, sender=Membership.units.through, dispatch_uid="zakrila-lookups-units"
     )
