@@ -786,6 +786,22 @@ def test_the_case_list_rows_escape_what_was_typed_and_mark_restricted_cases(
     assert timezone.localdate().strftime("%d.%m.%Y") in row
 
 
+def test_the_referrals_waiting_escape_what_was_typed(client, org, cop, case_manager):
+    """The referrals above the list are written by a template tag too: a name is text."""
+    from zakrila.cases.services import referral_register
+
+    person = PersonFactory(organisation=org, unit=cop, first_name="<img src=x onerror=alert(1)>")
+    referral_register(
+        actor=case_manager, unit=cop, person=person, source="school", reason="Сигнал",
+        received_on=timezone.localdate(),
+    )  # fmt: skip
+    client.force_login(case_manager)
+    html = client.get(reverse("cases:list")).content.decode()
+    block = html.split('data-testid="pending-referrals"')[1].split("</section>")[0]
+    assert "<img" not in block
+    assert "&lt;img src=x onerror=alert(1)&gt;" in block
+
+
 def test_a_case_is_carried_only_by_people_who_work_in_the_organisation(
     case_manager, cop, child, outsider, colleague, org
 ):

@@ -1,4 +1,5 @@
-"""The case list's rows, written out here in one pass instead of node by node.
+"""The case list's rows, and the referrals waiting above them, written out here in one pass
+instead of node by node.
 
 The case list is the page opened most, and on every view the template engine resolved eight
 variables, a condition and a date for each of its 50 rows: half of the page's rendering. Here
@@ -15,7 +16,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from zakrila.cases.queries import CaseRow
+from zakrila.cases.queries import CaseRow, PendingReferralRow
 from zakrila.core.rows import short_dates
 
 register = template.Library()
@@ -37,3 +38,16 @@ def case_rows(cases: Iterable[CaseRow]) -> SafeString:
         for case in cases
     ]
     return mark_safe("\n".join(rows))  # noqa: S308  (every value escaped above)
+
+
+@register.simple_tag
+def referral_rows(referrals: Iterable[PendingReferralRow]) -> SafeString:
+    """``<li>`` for each referral waiting for a decision: the person (linked), who referred,
+    the date it came and the unit. Up to 20 on every view of the list, five values each."""
+    day = short_dates()
+    rows = [
+        f'<li><a href="{escape(referral.url)}">{escape(referral.person)}</a> — '
+        f"{escape(referral.source)}, {day(referral.received_on)} · {escape(referral.unit)}</li>"
+        for referral in referrals
+    ]
+    return mark_safe("".join(rows))  # noqa: S308  (every value escaped above)
