@@ -123,5 +123,5 @@ def test_the_organisations_lists_are_read_afresh_when_the_change_commits(org, co
         cop.save()
         token = generations.current(f"zakrila:org:{org.pk}:gen")
         stale = [lookups.UnitChoice(cop.pk, "ЦОП Русе", None)]
-        cache.set(f"zakrila:org:{org.pk}:{token}:units", stale, lookups.TTL)
+        cache.set(f"zakrila:org:{org.pk}:units", (token, stale), lookups.TTL)
     assert [unit.name for unit in lookups.active_units(org.pk)] == ["ЦОП Русе – център"]
