@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 from stdnum.bg import vat
 
 from zakrila.accounts.models import Membership, Role, User
@@ -62,8 +63,10 @@ class ContractFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     municipality = "Община Русе"
-    starts_on = dt.date(2025, 1, 1)
-    ends_on = dt.date(2027, 12, 31)
+    # In force today, whatever the year the suite runs in: from 1 January of last year to
+    # 31 December of the year after next.
+    starts_on = factory.LazyFunction(lambda: dt.date(timezone.localdate().year - 1, 1, 1))
+    ends_on = factory.LazyFunction(lambda: dt.date(timezone.localdate().year + 2, 12, 31))
     funded_capacity = 100
 
 
