@@ -410,3 +410,17 @@ def test_changes_hide_sensitive_values():
         sensitive={"health_notes"},
     )
     assert changes == {"first_name": {"old": "Иван", "new": "Иванка"}, "health_notes": "changed"}
+
+
+def test_the_trail_keeps_one_index_per_question_and_none_twice(db):
+    """Every page view writes an event: the actor's and the organisation's own indexes were
+    written for nothing, since the indexes by actor and by organisation (each with the time)
+    lead with them. Gone on both databases, the others kept."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "audit_auditevent")
+    indexed = {tuple(c["columns"]) for c in constraints.values() if c["index"]}
+    assert ("actor_id",) not in indexed and ("organisation_id",) not in indexed
+    assert ("actor_id", "occurred_at") in indexed
+    assert ("organisation_id", "occurred_at") in indexed
