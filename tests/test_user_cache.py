@@ -131,3 +131,37 @@ def test_a_device_removed_stops_verifying_at_the_next_page(client, verified, cha
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:2fa_setup"))
     assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+def test_the_users_row_and_memberships_come_in_one_round_trip(client, case_manager, monkeypatch):
+    """Every page asks the cache who the user is and where they work: one ``get_many`` for
+    both, not one after the other; a change to a membership is still seen by the next page."""
+    from django.core.cache import cache
+
+    from zakrila.accounts import membership_cache
+
+    client.force_login(case_manager)
+    client.get("/")  # both are cached now
+    asked: list[list[str]] = []
+    get_many = cache.get_many
+
+    def spy(keys, *args, **kwargs):
+        asked.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", spy)
+    assert client.get("/").status_code == 200
+    memberships_key = membership_cache.cache_keys(case_manager.pk)[1]
+    with_memberships = [keys for keys in asked if memberships_key in keys]
+    assert len(with_memberships) == 1
+    assert f"zakrila:user:{case_manager.pk}" in with_memberships[0]
+    # What was read with the row is the request's own, never kept in the cache with it.
+    _token, cached_user = cache.get(f"zakrila:user:{case_manager.pk}")
+    assert not hasattr(cached_user, membership_cache.PREFETCHED)
+
+    membership = case_manager.memberships.get()
+    membership.ends_on = membership.starts_on
+    membership.save()
+    response = client.get("/")
+    assert response.status_code == 302  # no current membership: told so
+    assert response.url == reverse("accounts:no_membership")

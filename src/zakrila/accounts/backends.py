@@ -42,15 +42,26 @@ class CachedModelBackend(ModelBackend):
         if not membership_cache.enabled():
             return super().get_user(user_id)
         token_key, key = _keys(user_id)
-        found = cache.get_many([token_key, key])
+        # The user's memberships, which every page reads next, come in the same round trip.
+        membership_keys = membership_cache.cache_keys(user_id)
+        found = cache.get_many([token_key, key, *membership_keys])
         token = generations.current(token_key, found)
         entry = found.get(key)
         if entry is not None and entry[0] == token:
             user = entry[1]
-            return user if self.user_can_authenticate(user) else None
-        # Read under the token taken before the read: a save that moves it on meanwhile
-        # leaves this entry stale.
-        user = super().get_user(user_id)
-        if user is not None:
+            if not self.user_can_authenticate(user):
+                return None
+        else:
+            # Read under the token taken before the read: a save that moves it on meanwhile
+            # leaves this entry stale.
+            user = super().get_user(user_id)
+            if user is None:
+                return None
             cache.set(key, (token, user), TTL)
+        # Set after the row is cached: it is this request's, never kept with the row.
+        setattr(
+            user,
+            membership_cache.PREFETCHED,
+            {k: found[k] for k in membership_keys if k in found},
+        )
         return user

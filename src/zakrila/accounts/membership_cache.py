@@ -57,12 +57,28 @@ def _read(user: Any) -> list[Membership]:
     )
 
 
+def cache_keys(user_id: Any) -> list[str]:
+    """The keys ``current_memberships`` reads: the signed-in user's row is read with them, in
+    the same round trip to the cache (``accounts.backends``)."""
+    return [GENERATION_KEY, _user_key(user_id)]
+
+
+# Where the cache's answer for ``cache_keys`` waits on the user, read with the user's row.
+PREFETCHED = "_zakrila_memberships_prefetched"
+
+
 def current_memberships(user: Any) -> list[Membership]:
     """The user's current memberships, their organisations and units loaded."""
     if not enabled():
         return _read(user)
     key = _user_key(user.pk)
-    found = cache.get_many([GENERATION_KEY, key])
+    # Read with the user's row at the start of this request, used once: a second call (after
+    # a change in the same request) asks the cache again.
+    found = getattr(user, PREFETCHED, None)
+    if found is not None:
+        delattr(user, PREFETCHED)
+    else:
+        found = cache.get_many([GENERATION_KEY, key])
     generation = generations.current(GENERATION_KEY, found)
     today = timezone.localdate()
     entry = found.get(key)
