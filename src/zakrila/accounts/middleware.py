@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -61,19 +60,13 @@ class CachedOTPMiddleware(OTPMiddleware):
     cache shared by every process, like the signed-in user's row (``accounts.backends``)."""
 
     def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        load = super()._device_from_persistent_id
         if not membership_cache.enabled():
-            return super()._device_from_persistent_id(persistent_id)
+            return load(persistent_id)
         persistent_id = self._normalize_persistent_id(persistent_id)
         token_key, key = _device_keys(persistent_id)
-        found = cache.get_many([token_key, key])
-        token = generations.current(token_key, found)
-        entry = found.get(key)
-        if entry is not None and entry[0] == token:
-            return entry[1]
-        device = super()._device_from_persistent_id(persistent_id)
-        if device is not None:  # a device gone is not kept: its id may come back on SQLite
-            cache.set(key, (token, device), DEVICE_TTL)
-        return device
+        # A device gone is not kept (None): its id may come back on SQLite.
+        return generations.read_through(token_key, key, lambda: load(persistent_id), DEVICE_TTL)
 
 
 class SessionLifetimeMiddleware:

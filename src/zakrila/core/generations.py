@@ -4,14 +4,16 @@ A cached entry is stored with (or under) the token current when it was read; a c
 token on, so every entry made before is read afresh. A token is moved at once and again after
 the transaction commits: a request that read the old rows between the two cannot keep them
 under the new token. A token that was evicted is made anew, which also makes every older entry
-stale. Used by the cached memberships (``accounts.membership_cache``, one token for everyone)
-and the organisation's lists (``core.lookups``, one token per organisation).
+stale. Used by the cached memberships (``accounts.membership_cache``, one token for everyone),
+the organisation's lists (``core.lookups``, one token per organisation), the signed-in user's
+row (``accounts.backends``) and the device that verified a session (``accounts.middleware``),
+one token per user or device.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.cache import cache
@@ -36,3 +38,19 @@ def move(key: str) -> None:
 
     new()
     transaction.on_commit(new)
+
+
+def read_through(token_key: str, key: str, read: Callable[[], Any], ttl: int) -> Any:
+    """The value kept under ``key`` if it was kept under the current token of ``token_key``;
+    otherwise ``read()``, kept with the token taken before the read (a change that moves the
+    token on meanwhile leaves it stale). The token and the value come in one round trip to the
+    cache. A ``None`` read is not kept: it is read again next time."""
+    found = cache.get_many([token_key, key])
+    token = current(token_key, found)
+    entry = found.get(key)
+    if entry is not None and entry[0] == token:
+        return entry[1]
+    value = read()
+    if value is not None:
+        cache.set(key, (token, value), ttl)
+    return value

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-
 from zakrila.core import generations
 
 TTL = 60
@@ -40,18 +38,8 @@ def organisation_changed(organisation_id: int | None) -> None:
 def _cached(organisation_id: int, name: str, read: Any) -> Any:
     """The list ``name`` of the organisation, kept with the token it was read under: the token
     and the list come in one round trip to the cache, not one after the other."""
-    token_key = _generation_key(organisation_id)
     key = f"zakrila:org:{organisation_id}:{name}"
-    found = cache.get_many([token_key, key])
-    token = generations.current(token_key, found)
-    entry = found.get(key)
-    if entry is not None and entry[0] == token:
-        return entry[1]
-    # Kept under the token taken before the read: a change that moves it on meanwhile leaves
-    # this entry stale.
-    value = read()
-    cache.set(key, (token, value), TTL)
-    return value
+    return generations.read_through(_generation_key(organisation_id), key, read, TTL)
 
 
 def active_units(organisation_id: int) -> list[UnitChoice]:

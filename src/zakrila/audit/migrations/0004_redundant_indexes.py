@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             state_operations=[
                 migrations.AlterField(
                     model_name="auditevent",
-                    name="actor",
+                    name=name,
                     field=models.ForeignKey(
                         blank=True,
                         db_constraint=False,
@@ -34,24 +34,14 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="who",
+                        to=to,
+                        verbose_name=label,
                     ),
-                ),
-                migrations.AlterField(
-                    model_name="auditevent",
-                    name="organisation",
-                    field=models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="organisations.organisation",
-                        verbose_name="organisation",
-                    ),
-                ),
+                )
+                for name, to, label in (
+                    ("actor", settings.AUTH_USER_MODEL, "who"),
+                    ("organisation", "organisations.organisation", "organisation"),
+                )
             ],
             database_operations=[
                 migrations.RunSQL(
