@@ -78,3 +78,18 @@ def test_a_visitor_signed_out_sees_only_the_brand_and_the_languages(client):
     assert 'data-testid="language-en"' in header
     assert "menu-toggle" not in header and "unit-switch" not in header
     assert "logout" not in header and '<nav class="mainnav"' not in html
+
+
+def test_the_headers_links_are_escaped_like_every_other_value(client, case_manager):
+    """A deployment under a prefix (SCRIPT_NAME) writes it into every link of the header."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    client.force_login(case_manager)
+    before = get_script_prefix()
+    set_script_prefix("/a&b/")  # as the WSGI handler sets it from SCRIPT_NAME
+    try:
+        header = _header(client.get("/").content.decode())
+    finally:
+        set_script_prefix(before)
+    assert 'href="/a&amp;b/"' in header  # reverse() keeps "&", quotes '"' and "<"
+    assert "/a&b/" not in header
