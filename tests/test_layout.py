@@ -80,6 +80,20 @@ def test_a_visitor_signed_out_sees_only_the_brand_and_the_languages(client):
     assert "logout" not in header and '<nav class="mainnav"' not in html
 
 
+def test_staff_are_offered_the_administration_and_english_pages_offer_bulgarian(
+    client, org, case_manager
+):
+    client.force_login(case_manager)
+    assert reverse("admin:index") not in _header(client.get("/").content.decode())
+    case_manager.is_staff = True
+    case_manager.save()
+    client.cookies["django_language"] = "en"
+    header = _header(client.get("/").content.decode())
+    assert f'<a href="{reverse("admin:index")}">Administration</a>' in header
+    assert 'data-testid="language-bg"' in header and ">Български</button>" in header
+    assert 'data-testid="language-en"' not in header
+
+
 def test_the_headers_links_are_escaped_like_every_other_value(client, case_manager):
     """A deployment under a prefix (SCRIPT_NAME) writes it into every link of the header."""
     from django.urls import get_script_prefix, set_script_prefix
