@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,6 +85,48 @@ def test_the_person_page_costs_a_fixed_number_of_queries(
     client.force_login(case_manager)
     with django_assert_max_num_queries(30):
         assert client.get(child.get_absolute_url()).status_code == 200
+
+
+def _changes_on_page(response) -> list[str]:
+    page = response.content.decode()
+    timeline = page.split('data-testid="timeline">', 1)[1].split("</ul>", 1)[0]
+    return [item.split("</li>", 1)[0] for item in timeline.split("<li>")[1:]]
+
+
+def test_the_person_page_lists_their_newest_changes_not_their_views(client, case_manager, child):
+    from zakrila.audit.services import audit_record
+
+    for number in range(33):
+        action = AuditAction.CREATE if number == 0 else AuditAction.UPDATE
+        audit_record(action=action, obj=child, person_id=child.pk,
+                     changes={f"field_{number}": "changed"}, actor_label=f"worker-{number}")  # fmt: skip
+        audit_record(action=AuditAction.VIEW, obj=child, person_id=child.pk)
+    someone_else = PersonFactory(organisation=child.organisation)
+    audit_record(action=AuditAction.UPDATE, obj=someone_else, person_id=someone_else.pk,
+                 changes={"not_this_one": "changed"}, actor_label="worker-other")  # fmt: skip
+    client.force_login(case_manager)
+    shown = _changes_on_page(client.get(child.get_absolute_url()))
+    assert len(shown) == 30  # the newest thirty, newest first
+    assert "worker-32" in shown[0] and "field_32" in shown[0]
+    assert "worker-3 " in shown[-1] and "field_3" in shown[-1]
+    assert not any("not_this_one" in item or "worker-0 " in item for item in shown)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_persons_changes_are_read_by_their_own_index_not_by_their_views(child):
+    """A long case writes thousands of views of the child's file: without the partial index of
+    changes PostgreSQL read them all (or walked the whole trail backwards) for thirty changes."""
+    from zakrila.audit.queries import person_changes
+    from zakrila.audit.services import audit_record
+
+    for _ in range(300):
+        audit_record(action=AuditAction.VIEW, obj=child, person_id=child.pk)
+    audit_record(action=AuditAction.UPDATE, obj=child, person_id=child.pk, changes={"a": 1})
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE audit_auditevent")
+    query = person_changes(organisation_id=child.organisation_id, person_id=child.pk)
+    assert "audit_person_changes_idx" in query.explain()
+    assert [event.changes for event in query] == [{"a": 1}]
 
 
 # --- The list and the search -------------------------------------------------------------------

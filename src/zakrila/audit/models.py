@@ -32,6 +32,13 @@ class AuditAction(models.TextChoices):
     OVERRIDE = "override", _("override")
 
 
+# The actions that change a record, as a person's page lists them. A person's page views write
+# events too (thousands over a long case), so that list has an index of its own that holds
+# only these: the query names the same actions in the same order, so PostgreSQL sees the index
+# applies.
+CHANGE_ACTIONS = (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.MERGE, AuditAction.DELETE)
+
+
 class AuditEvent(models.Model):
     """One thing that happened to personal data or to access: who, when, what, to which record.
 
@@ -96,6 +103,12 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-occurred_at"], name="audit_org_time_idx"),
             models.Index(fields=["person_id", "-occurred_at"], name="audit_person_time_idx"),
+            # A person's changes, newest first, without reading every view of their file.
+            models.Index(
+                fields=["person_id", "-id"],
+                name="audit_person_changes_idx",
+                condition=models.Q(action__in=CHANGE_ACTIONS),
+            ),
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "-occurred_at"], name="audit_actor_time_idx"),
             # What the sealer reads every second: only the events not sealed yet.

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zakrila.audit.models import AuditEvent
+from zakrila.audit.models import CHANGE_ACTIONS, AuditEvent
 
 PAGE_SIZE = 50
 
@@ -35,6 +35,17 @@ def audit_events_in_organisation(
         end = dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         events = events.filter(occurred_at__lt=end)
     return events
+
+
+def person_changes(
+    *, organisation_id: int, person_id: int, limit: int = 30
+) -> QuerySet[AuditEvent]:
+    """The newest changes of a person's record, as their page lists them: read through the
+    index of changes (``audit_person_changes_idx``), never through the page views."""
+    events = AuditEvent.objects.filter(
+        organisation_id=organisation_id, person_id=person_id, action__in=CHANGE_ACTIONS
+    )
+    return events.order_by("-id")[:limit]
 
 
 def audit_events_for_record(

@@ -23,7 +23,7 @@ from zakrila.accounts.policy import (
     units_visible_to,
     withheld_fields,
 )
-from zakrila.audit.models import AuditAction, AuditEvent
+from zakrila.audit.queries import person_changes
 from zakrila.audit.services import audit_search, audit_view
 from zakrila.cases.models import Case
 from zakrila.cases.queries import cases_of_person
@@ -146,11 +146,7 @@ def person_detail(request: MemberRequest, pk: int) -> HttpResponse:
     organisation_id = person.organisation_id
     audit_view(actor=request.user, obj=person, person_id=person.pk)
     withheld = withheld_fields(request.user, person)  # the same rule as the exports
-    timeline = AuditEvent.objects.filter(
-        organisation_id=organisation_id,
-        person_id=person.pk,
-        action__in=[AuditAction.CREATE, AuditAction.UPDATE, AuditAction.MERGE, AuditAction.DELETE],
-    ).order_by("-id")[:30]
+    timeline = person_changes(organisation_id=organisation_id, person_id=person.pk)
 
     def has(model: type[Any]) -> bool:  # the sections with anything in them, asked at once
         return PERSON_SECTIONS.has(person, model)
