@@ -545,6 +545,33 @@ def test_the_director_sees_who_opened_the_case(client, org, case, case_manager, 
     assert client.get(reverse("cases:history", args=[case.pk])).status_code == 403
 
 
+def test_the_case_history_shows_the_case_and_each_of_its_contacts_in_one_condition_per_kind(
+    case, case_manager
+):
+    """A case of long standing has hundreds of contacts: their ids go in one list, so that the
+    query's size and PostgreSQL's planning do not grow with a condition per contact."""
+    from zakrila.audit.queries import audit_events_for_record
+    from zakrila.audit.services import audit_record
+
+    contacts = [_contact(case, case_manager, note=f"среща {n}") for n in range(3)]
+    another = case_open(
+        actor=case_manager, unit=case.unit, person=PersonFactory(organisation=case.organisation),
+        key_worker=case_manager, without_referral_reason="консултация",
+    )  # fmt: skip
+    elsewhere = _contact(another, case_manager)
+    for record in (*contacts, elsewhere):
+        audit_record(action=AuditAction.VIEW, actor=case_manager, obj=record, details={"mark": 1})
+    events = audit_events_for_record(
+        organisation_id=case.organisation_id,
+        records=[("cases.case", case.pk), *(("cases.contact", c.pk) for c in contacts)],
+    )
+    viewed = {e.object_id for e in events if e.details.get("mark")}
+    assert viewed == {str(c.pk) for c in contacts}
+    assert {e.object_id for e in events if e.object_type == "cases.case"} == {str(case.pk)}
+    where = str(events.query).split(" WHERE ", 1)[1]
+    assert where.count('"object_type"') == 2  # one per kind, not one per contact
+
+
 def test_support_needs_an_approved_assessment_unless_universally_accessible(
     case_manager, cop, child, director
 ):
