@@ -61,6 +61,40 @@ def test_audit_search_pages_by_keyset(client, org):
     assert second.context["next_token"] is None
 
 
+def test_the_trail_is_listed_by_when_things_happened_and_pages_within_a_date_range(client, org):
+    """Newest first by the time of the event, the order of the index by organisation and time:
+    a month a year ago is a range of that index, not a walk back through every later event."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    dpo = member(org, Role.DPO)
+    now = timezone.now()
+    year_ago = now - dt.timedelta(days=365)
+
+    def event(at, object_id):
+        return AuditEvent.objects.create(
+            chain=f"org-{org.pk}", occurred_at=at, organisation_id=org.pk, action="view",
+            object_type="people.person", object_id=object_id,
+        )  # fmt: skip
+
+    event(now, "today")
+    for n in range(PAGE_SIZE + 3):  # written after today's, as an import of old events is
+        event(year_ago - dt.timedelta(minutes=n), f"old-{n}")
+    event(year_ago - dt.timedelta(days=40), "before the range")
+    client.force_login(dpo)
+    listed = client.get(reverse("audit:search")).context["events"]
+    people = [e.object_id for e in listed if e.object_type == "people.person"]
+    assert people[:3] == ["today", "old-0", "old-1"]
+    day = timezone.localtime(year_ago).date()
+    query = {"date_from": (day - dt.timedelta(days=30)).strftime("%d.%m.%Y"),
+             "date_to": day.strftime("%d.%m.%Y")}  # fmt: skip
+    first = client.get(reverse("audit:search"), query)
+    second = client.get(reverse("audit:search"), {**query, "after": first.context["next_token"]})
+    shown = [e.object_id for e in [*first.context["events"], *second.context["events"]]]
+    assert shown == [f"old-{n}" for n in range(PAGE_SIZE + 3)]
+
+
 def test_audit_search_refuses_a_reversed_date_range_in_bulgarian(client, org):
     client.force_login(member(org, Role.DPO))
     response = client.get(

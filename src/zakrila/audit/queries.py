@@ -11,6 +11,11 @@ from django.utils import timezone
 from zakrila.audit.models import CHANGE_ACTIONS, AuditEvent
 
 PAGE_SIZE = 50
+# The trail's pages, newest first by the time of the event: the order of the index by
+# organisation and time, so a page of a month a year ago is a range of that index. Ordered by id
+# instead, PostgreSQL walked the trail back from today to that month (1 s at 10,000,000 events,
+# bench/trail.py).
+ORDER = ("-occurred_at", "-id")
 
 
 def audit_events_in_organisation(

@@ -13,7 +13,7 @@ from zakrila.audit import services as audit_services
 from zakrila.audit.describe import describe_events
 from zakrila.audit.forms import AuditSearchForm
 from zakrila.audit.models import AuditEvent
-from zakrila.audit.queries import PAGE_SIZE, audit_events_in_organisation
+from zakrila.audit.queries import ORDER, PAGE_SIZE, audit_events_in_organisation
 from zakrila.core.http import MemberRequest
 from zakrila.core.paging import keyset_page
 
@@ -37,7 +37,7 @@ def audit_search(request: MemberRequest) -> HttpResponse:
             details={"filters": form.used_filters() if form.is_bound else {}},
         )
         queryset = audit_events_in_organisation(organisation_id=organisation_id, filters=filters)
-        page = keyset_page(queryset, order=("-id",), after=request.GET.get("after"), size=PAGE_SIZE)
+        page = keyset_page(queryset, order=ORDER, after=request.GET.get("after"), size=PAGE_SIZE)
         events, next_token = page.rows, page.next_token
     query = request.GET.copy()
     query.pop("after", None)
@@ -77,7 +77,7 @@ def record_history(
             },
         )
         found = keyset_page(
-            events & filtered, order=("-id",), after=request.GET.get("after"), size=PAGE_SIZE
+            events & filtered, order=ORDER, after=request.GET.get("after"), size=PAGE_SIZE
         )
         page, next_token = found.rows, found.next_token
         viewed()
