@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -171,6 +172,55 @@ def test_a_user_sees_their_sessions_and_ends_one(case_manager, session_engine):
     office.post(reverse("accounts:sessions"), {"session": tablet_session.pk})
     assert tablet.get("/").status_code == 302
     assert office.get("/").status_code == 200
+
+
+def _timed_out(client: Client, user, **moved) -> UserSession:
+    """Sign in with ``client``, then move the session's times back as if it had been left."""
+    _sign_in(client, user.email)
+    session = UserSession.objects.get(session_key=client.session.session_key)
+    UserSession.objects.filter(pk=session.pk).update(**moved)
+    return session
+
+
+def test_sessions_that_timed_out_are_not_listed_as_where_the_user_is_signed_in(case_manager):
+    now = timezone.now()
+    idle = now - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 600)
+    too_old = now - dt.timedelta(seconds=settings.ZAKRILA_SESSION_ABSOLUTE_SECONDS + 60)
+    _timed_out(Client(), case_manager, last_seen_at=idle)  # the browser closed, never used
+    _timed_out(Client(), case_manager, created_at=too_old)
+    office = Client()
+    _sign_in(office, case_manager.email)
+    listed = office.get(reverse("accounts:sessions")).context["sessions"]
+    assert [s.session_key for s in listed] == [office.session.session_key]
+
+
+def test_the_retention_job_deletes_ended_sessions_and_keeps_the_ones_in_use(case_manager):
+    from django.contrib.sessions.models import Session
+
+    from zakrila.privacy.retention import retention_run
+
+    idle = timezone.now() - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 600)
+    left = Client()
+    left_session = _timed_out(left, case_manager, last_seen_at=idle)
+    Session.objects.filter(session_key=left_session.session_key).update(expire_date=idle)
+    office = Client()
+    _sign_in(office, case_manager.email)
+    assert retention_run().expired_sessions == 2  # the stored session and its tracking row
+    assert not Session.objects.filter(session_key=left_session.session_key).exists()
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [
+        office.session.session_key
+    ]
+    assert office.get("/").status_code == 200
+
+
+def test_a_sign_in_is_kept_by_the_audit_trail_alone_not_by_axes_as_well(case_manager):
+    from axes.models import AccessLog
+
+    client = Client()
+    _sign_in(client, case_manager.email)
+    client.post(reverse("accounts:logout"))
+    assert not AccessLog.objects.exists()
+    assert AuditEvent.objects.filter(actor=case_manager, action=AuditAction.LOGIN).count() == 1
 
 
 def test_a_user_cannot_end_someone_elses_session(case_manager, org):

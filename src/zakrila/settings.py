@@ -259,6 +259,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zakrila.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# No log of successful sign-ins of axes' own: the audit trail records every sign-in and
+# sign-out (with the address) under its retention; axes' log would keep a second copy, with
+# the browser's description, for ever.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ZAKRILA_PROXY_COUNT", "0")) or None
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -43,6 +45,39 @@ def session_record(*, request: HttpRequest, user: User) -> UserSession | None:
         },
     )
     return session
+
+
+def _live_since(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """(signed in after, last seen after): a session seen before the second has been idle
+    longer than ``SESSION_COOKIE_AGE`` (its "last seen" and its store's expiry are moved on
+    together, once a minute, with a minute to spare here), one signed in before the first is
+    past ``ZAKRILA_SESSION_ABSOLUTE_SECONDS``. Either way its store has let it go."""
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE) + LAST_SEEN_EVERY * 2
+    return now - timedelta(seconds=settings.ZAKRILA_SESSION_ABSOLUTE_SECONDS), now - idle
+
+
+def live_sessions(user: User) -> QuerySet[UserSession]:
+    """The user's sessions that can still be used: those that ended by timing out (most do:
+    the browser is closed, the tablet put away) are not "where I am signed in"."""
+    signed_in_after, seen_after = _live_since(timezone.now())
+    return UserSession.objects.filter(
+        user=user, created_at__gt=signed_in_after, last_seen_at__gt=seen_after
+    )
+
+
+def sessions_forget(*, now: dt.datetime | None = None) -> int:
+    """Delete the sessions that have ended by timing out, from the session store and from the
+    sessions tracked (run by the retention job): Django deletes neither by itself, so both
+    tables would keep every sign-in of every worker for ever, with its address and browser."""
+    from django.contrib.sessions.models import Session
+
+    now = now or timezone.now()
+    signed_in_after, seen_after = _live_since(now)
+    stored, _detail = Session.objects.filter(expire_date__lt=now).delete()
+    tracked, _detail = UserSession.objects.filter(
+        Q(created_at__lte=signed_in_after) | Q(last_seen_at__lte=seen_after)
+    ).delete()
+    return stored + tracked
 
 
 def session_touch(session: UserSession) -> None:

@@ -35,7 +35,7 @@ from zakrila.accounts.services import (
     totp_qr_data_uri,
     totp_secret_for_typing,
 )
-from zakrila.accounts.sessions import sessions_end_for_user
+from zakrila.accounts.sessions import live_sessions, sessions_end_for_user
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import AuthenticatedRequest
 
@@ -253,7 +253,7 @@ def session_list(request: AuthenticatedRequest) -> HttpResponse:
             if session.session_key == request.session.session_key:
                 return redirect("accounts:login")
         return redirect("accounts:sessions")
-    sessions = UserSession.objects.filter(user=request.user)
+    sessions = live_sessions(request.user)
     return render(
         request,
         "accounts/sessions.html",

@@ -158,6 +158,7 @@ class RetentionResult:
     anonymised: int = 0
     held: int = 0
     forgotten_submissions: int = 0
+    expired_sessions: int = 0
     records: dict[str, int] = field(default_factory=dict)  # other records, by rule
 
 
@@ -179,9 +180,11 @@ def retention_run(
         result.anonymised += _anonymise_batch(batch)
     for rule in _record_rules:
         result.records[rule.kind] = rule.apply(now or timezone.now())
+    from zakrila.accounts.sessions import sessions_forget
     from zakrila.core.submissions import submissions_forget
 
     result.forgotten_submissions = submissions_forget(now=now)
+    result.expired_sessions = sessions_forget(now=now)
     return result
 
 

@@ -46,6 +46,7 @@ class Command(BaseCommand):
         result = retention_run()
         for kind, count in result.records.items():
             self.stdout.write(f"{kind}: {count} anonymised")
+        self.stdout.write(f"expired sessions deleted: {result.expired_sessions}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.anonymised} anonymised, {result.held} kept under a legal hold."
