@@ -43,6 +43,37 @@ def test_dpo_searches_the_organisations_trail_and_the_search_is_recorded(
     assert search.details == {"filters": {"person_id": "7"}}
 
 
+def test_the_dpo_finds_what_a_worker_did_by_part_of_their_name_or_email(client, org, cop):
+    """By the users whose name or e-mail holds the text, every event of theirs in the
+    organisation (also those written under an e-mail they have changed since), and the events
+    of no user whose label holds it (a failed sign-in's typed name)."""
+    maria = member(org, Role.CASE_MANAGER, email="m.ivanova@example.bg", full_name="Мария Иванова")
+    other = member(org, Role.CASE_MANAGER, email="petrov@example.bg", full_name="Петър Петров")
+    dpo = member(org, Role.DPO)
+
+    def event(actor, label, object_id):
+        audit_record(action=AuditAction.VIEW, actor=actor, actor_label=label,
+                     organisation_id=org.pk, object_type="people.person", object_id=object_id)  # fmt: skip
+
+    event(maria, "maria.old@example.bg", "under the old address")
+    event(maria, maria.email, "under the new one")
+    event(other, other.email, "someone else's")
+    event(None, "m.ivanova@example.bg", "a failed sign-in as her")
+    event(None, "petrov@example.bg", "a failed sign-in as him")
+    client.force_login(dpo)
+
+    def found(text):
+        events = client.get(reverse("audit:search"), {"actor": text}).context["events"]
+        return sorted(e.object_id for e in events if e.object_type == "people.person")
+
+    assert found("Иванова") == ["under the new one", "under the old address"]
+    assert found("ivanova@") == [
+        "a failed sign-in as her",
+        "under the new one",
+        "under the old address",
+    ]
+
+
 def test_audit_search_pages_by_keyset(client, org):
     dpo = member(org, Role.DPO)
     for i in range(PAGE_SIZE + 5):

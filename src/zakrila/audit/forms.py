@@ -12,7 +12,7 @@ from zakrila.audit.models import AuditAction
 class AuditSearchForm(forms.Form):
     """The DPO's filters over the organisation's audit trail."""
 
-    actor = forms.CharField(label=_("Who (email)"), required=False, max_length=254)
+    actor = forms.CharField(label=_("Who (name or email)"), required=False, max_length=254)
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("any")), *AuditAction.choices]
     )
