@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from urllib.parse import urlparse, urlunparse
 
 
@@ -60,6 +61,25 @@ def drop_postgres(url: str) -> None:
         connection.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+def on_benchmark_database(
+    url: str, run: Callable[[], object], *, keep: bool, reuse: bool = False
+) -> None:
+    """``run()`` on the benchmark database ``url``: made afresh first unless ``reuse``, dropped
+    afterwards unless ``keep`` or ``reuse`` (Django is set up; its connections are closed)."""
+    from django.db import connections
+
+    try:
+        if not reuse:
+            recreate_postgres(url)
+        run()
+    finally:
+        connections.close_all()
+        if keep or reuse:
+            print(f"\nkept the database: {url}")
+        else:
+            drop_postgres(url)
 
 
 def load_average() -> str:

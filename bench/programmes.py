@@ -35,11 +35,10 @@ from typing import Any
 from benchdb import (
     TableWriter,
     admin_url,
-    drop_postgres,
     fmt_ms,
     load_average,
+    on_benchmark_database,
     percentile,
-    recreate_postgres,
 )
 
 SEED = 20261127
@@ -79,18 +78,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connections
-
-    try:
-        if not args.reuse:
-            recreate_postgres(url)
-        run(args)
-    finally:
-        connections.close_all()
-        if args.keep or args.reuse:
-            print(f"\nkept the database: {url}")
-        else:
-            drop_postgres(url)
+    on_benchmark_database(url, lambda: run(args), keep=args.keep, reuse=args.reuse)
 
 
 def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:

@@ -39,12 +39,11 @@ from typing import Any
 
 from benchdb import (
     admin_url,
-    drop_postgres,
     fmt_ms,
     load_average,
+    on_benchmark_database,
     percentile,
     plain_indexes,
-    recreate_postgres,
 )
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/zakrila_bench_trail"
@@ -95,18 +94,7 @@ def main() -> None:
     from django.conf import settings
 
     settings.DEBUG = False  # no statement log in the timings
-    from django.db import connections
-
-    try:
-        if not args.reuse:
-            recreate_postgres(url)
-        run(args)
-    finally:
-        connections.close_all()
-        if args.keep or args.reuse:
-            print(f"\nkept the database: {url}")
-        else:
-            drop_postgres(url)
+    on_benchmark_database(url, lambda: run(args), keep=args.keep, reuse=args.reuse)
 
 
 def run(args: argparse.Namespace) -> None:
