@@ -55,10 +55,11 @@ def person_changes(
 
 def _actor_is(text: str) -> Q:
     """Events by the users whose name or e-mail holds ``text``, found by their ids (the
-    trail's index by actor and time), and events without a user whose label holds it (a failed
-    sign-in's typed name, the retention job). Matching the label of every event instead read
-    the organisation's whole trail when nobody matched: 11 s at 10,000,000 events. A user is
-    found by their name or e-mail as they are now, with every event of theirs."""
+    trail's index by organisation, actor and time), and events without a user whose label
+    holds it (a failed sign-in's typed name, the retention job). Matching the label of every
+    event instead read the organisation's whole trail when nobody matched: 11 s at 10,000,000
+    events. A user is found by their name or e-mail as they are now, with every event of
+    theirs."""
     from zakrila.accounts.models import User
 
     users = User.objects.filter(Q(email__icontains=text) | Q(full_name__icontains=text))
