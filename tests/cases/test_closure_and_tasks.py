@@ -173,6 +173,36 @@ def test_rules_make_assessment_tasks_once_and_close_them_when_done(case_manager,
     assert task.done_at is not None
 
 
+def test_the_reminders_job_asks_the_same_few_queries_however_much_work_is_open(
+    case_manager, cop, org
+):
+    """Every open case and follow-up of the country is looked at on every run (every few
+    minutes): which already have their task is asked for a thousand at a time, not one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def open_work(count: int) -> None:
+        for _ in range(count):
+            case = case_open(actor=case_manager, unit=cop, person=PersonFactory(organisation=org),
+                             key_worker=case_manager, without_referral_reason="x")  # fmt: skip
+            FollowUp.objects.create(organisation=org, case=case, months=3,
+                                    due_on=timezone.localdate() + dt.timedelta(days=90))  # fmt: skip
+
+    def queries_of_a_run() -> int:
+        with CaptureQueriesContext(connection) as run:
+            assert reminders_refresh().created == 0  # everything has its task already
+        return len(run.captured_queries)
+
+    open_work(2)
+    assert reminders_refresh().created == 4
+    few = queries_of_a_run()
+    open_work(10)
+    assert reminders_refresh().created == 20
+    assert queries_of_a_run() == few
+    assert Task.objects.filter(kind=TaskKind.FOLLOW_UP).count() == 12
+    assert Task.objects.filter(kind=TaskKind.ASSESSMENT_DUE).count() == 12
+
+
 def test_my_work_puts_overdue_first_and_the_director_sees_it_per_worker(
     client, org, case, case_manager, director
 ):

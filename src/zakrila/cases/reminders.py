@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,72 +100,106 @@ class RefreshResult:
     closed: int = 0
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """A task a rule wants: its title is written only if the task must be made."""
+
+    kind: str
+    case_id: int
+    due_on: dt.date | None
+    title: Callable[[], str]
+
+    def defaults(self) -> dict[str, Any]:
+        return {"kind": self.kind, "case_id": self.case_id, "title": self.title(),
+                "due_on": self.due_on}  # fmt: skip
+
+
+KEYS_PER_QUERY = 1000
+
+
+def _tasks_make(wanted: dict[tuple[int, int | None, str], Wanted]) -> int:
+    """Make the tasks the rules want that are not there yet (keyed by organisation, assignee
+    and rule key). Which are there is read for a thousand keys a query, through the index that
+    the rule's key leads: every open case, plan and follow-up of the country is wanted on every
+    run, and asking for each (as ``get_or_create`` does) cost a query each."""
+    keys = list(wanted)
+    there: set[tuple[int, int | None, str]] = set()
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        names = {key for _organisation, _assignee, key in keys[start : start + KEYS_PER_QUERY]}
+        found = Task.objects.filter(rule_key__in=names)
+        there.update(
+            (organisation, assignee, key)
+            for key, organisation, assignee in found.values_list(
+                "rule_key", "organisation_id", "assignee_id"
+            )
+        )
+    created = 0
+    for key in keys:
+        if key not in there:
+            organisation_id, assignee_id, rule_key = key
+            _task, made = task_for_rule(
+                organisation_id=organisation_id, assignee_id=assignee_id, rule_key=rule_key,
+                defaults=wanted[key].defaults(),
+            )  # fmt: skip
+            created += made
+    return created
+
+
+def _assessment_title(number: str) -> str:
+    return _("Complete the assessment of %(number)s") % {"number": number}
+
+
+def _review_title(number: str) -> str:
+    return _("Review the plan of %(number)s with the family") % {"number": number}
+
+
 @transaction.atomic
 def reminders_refresh(*, today: dt.date | None = None) -> RefreshResult:
     today = today or timezone.localdate()
     result = RefreshResult()
     now = timezone.now()
+    wanted: dict[tuple[int, int | None, str], Wanted] = {}
 
     # Assessments due: cases still referred or in assessment.
     assessing = Case.objects.filter(
         status__in=[CaseStatus.REFERRED, CaseStatus.ASSESSMENT]
-    ).select_related("key_worker")
-    wanted: set[tuple[int, str]] = set()
-    for case in assessing.iterator(chunk_size=500):
-        key = f"assessment:{case.pk}"
-        wanted.add((case.key_worker_id, key))
-        _task, created = task_for_rule(
-            organisation_id=case.organisation_id,
-            assignee_id=case.key_worker_id,
-            rule_key=key,
-            defaults={
-                "kind": TaskKind.ASSESSMENT_DUE,
-                "case": case,
-                "title": _("Complete the assessment of %(number)s") % {"number": case.number},
-                "due_on": case.opened_on + dt.timedelta(days=ASSESSMENT_DAYS),
-            },
-        )
-        result.created += created
+    ).values_list("pk", "organisation_id", "key_worker_id", "number", "opened_on")
+    for pk, organisation_id, key_worker_id, number, opened_on in assessing.iterator(2000):
+        wanted[(organisation_id, key_worker_id, f"assessment:{pk}")] = Wanted(
+            TaskKind.ASSESSMENT_DUE, pk, opened_on + dt.timedelta(days=ASSESSMENT_DAYS),
+            partial(_assessment_title, number),
+        )  # fmt: skip
+    assessments = {(assignee, key) for _organisation, assignee, key in wanted}
     stale = Task.objects.open().filter(kind=TaskKind.ASSESSMENT_DUE)
     for task in stale.only("pk", "organisation_id", "assignee_id", "rule_key"):
-        if (task.assignee_id, task.rule_key) not in wanted:
+        if (task.assignee_id, task.rule_key) not in assessments:
             _task_close(task, now=now)
             result.closed += 1
 
     # Follow-ups after closure: one task each until it is recorded.
-    for follow_up in FollowUp.objects.filter(done_on__isnull=True).select_related("case"):
-        _task, created = task_for_rule(
-            organisation_id=follow_up.organisation_id,
-            assignee_id=follow_up.case.key_worker_id,
-            rule_key=f"follow_up:{follow_up.case_id}:{follow_up.months}",
-            defaults={
-                "kind": TaskKind.FOLLOW_UP,
-                "case": follow_up.case,
-                "title": follow_up_title(follow_up.case.number, follow_up.months),
-                "due_on": follow_up.due_on,
-            },
+    follow_ups = FollowUp.objects.filter(done_on__isnull=True).values_list(
+        "organisation_id", "case_id", "case__key_worker_id", "case__number", "months", "due_on"
+    )
+    for organisation_id, case_id, key_worker_id, number, months, due_on in follow_ups.iterator(
+        2000
+    ):
+        wanted[(organisation_id, key_worker_id, f"follow_up:{case_id}:{months}")] = Wanted(
+            TaskKind.FOLLOW_UP, case_id, due_on, partial(follow_up_title, number, months)
         )
-        result.created += created
 
     # Plan reviews: one task per plan in force, due on its review date, until a review is held.
-    for plan in SupportPlan.objects.filter(
-        status=PlanStatus.APPROVED, case__status__in=OPEN
-    ).select_related("case"):
-        if Review.objects.filter(plan=plan).exists():
-            continue
-        _task, created = task_for_rule(
-            organisation_id=plan.organisation_id,
-            assignee_id=plan.case.key_worker_id,
-            rule_key=f"review:{plan.pk}",
-            defaults={
-                "kind": TaskKind.REVIEW_DUE,
-                "case": plan.case,
-                "title": _("Review the plan of %(number)s with the family")
-                % {"number": plan.case.number},
-                "due_on": plan.review_on,
-            },
+    plans = (
+        SupportPlan.objects.filter(status=PlanStatus.APPROVED, case__status__in=OPEN)
+        .filter(~Exists(Review.objects.filter(plan=OuterRef("pk"))))
+        .values_list(
+            "pk", "organisation_id", "case_id", "case__key_worker_id", "case__number", "review_on"
         )
-        result.created += created
+    )
+    for pk, organisation_id, case_id, key_worker_id, number, review_on in plans.iterator(2000):
+        wanted[(organisation_id, key_worker_id, f"review:{pk}")] = Wanted(
+            TaskKind.REVIEW_DUE, case_id, review_on, partial(_review_title, number)
+        )
+    result.created += _tasks_make(wanted)
     for rule in _rules:
         made, ended = rule(today)
         result.created += made

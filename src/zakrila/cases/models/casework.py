@@ -544,10 +544,12 @@ class Task(TenantModel):
         verbose_name_plural = _("tasks")
         ordering = ["due_on", "id"]
         constraints = [
+            # The rule's key leads: the reminders job asks which of a thousand keys have their
+            # task already, in one query (cases.reminders).
             models.UniqueConstraint(
-                fields=["organisation", "assignee", "rule_key"],
+                fields=["rule_key", "organisation", "assignee"],
                 condition=~models.Q(rule_key=""),
-                name="task_rule_once",
+                name="task_rule_once_by_key",
             )
         ]
         indexes = [
