@@ -63,6 +63,29 @@ def drop_postgres(url: str) -> None:
         )
 
 
+def setup_django(default_url: str, *, test_client: bool = False) -> str:
+    """Django set up on the benchmark database ``DATABASE_URL`` (``default_url`` if unset),
+    which must be PostgreSQL and named as a benchmark's; debug settings unless told otherwise.
+    ``test_client``: pages are requested in this process (the second factor off, Django's test
+    host allowed). Returns the database's URL; connects to nothing yet."""
+    import os
+
+    url = os.environ.setdefault("DATABASE_URL", default_url)
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("DATABASE_URL must name a PostgreSQL database: the benchmarks load with COPY")
+    admin_url(url)  # refuses a name that is not a benchmark's
+    os.environ.setdefault("ZAKRILA_DEBUG", "1")
+    if test_client:
+        os.environ["ZAKRILA_REQUIRE_2FA"] = "0"
+        hosts = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+        os.environ["ALLOWED_HOSTS"] = ",".join([*hosts, "testserver"])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zakrila.settings")
+    import django
+
+    django.setup()
+    return url
+
+
 def on_benchmark_database(
     url: str, run: Callable[[], object], *, keep: bool, reuse: bool = False
 ) -> None:

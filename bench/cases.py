@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from benchdb import admin_url, drop_postgres, fmt_ms, percentile, recreate_postgres
+from benchdb import fmt_ms, on_benchmark_database, percentile, setup_django
 
 SEED = 20261123
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/zakrila_bench_cases"
@@ -135,35 +135,14 @@ def main() -> None:
     if args.cases < args.organisations * 10:
         sys.exit("--cases must be at least 10 per organisation")
 
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL database: the load uses COPY")
-    admin_url(url)  # refuses a name that is not a benchmark's
-    os.environ.setdefault("ZAKRILA_DEBUG", "1")
-    os.environ["ZAKRILA_REQUIRE_2FA"] = "0"
-    hosts = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
-    os.environ["ALLOWED_HOSTS"] = ",".join([*hosts, "testserver"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zakrila.settings")
-    import django
-
-    django.setup()  # connects to nothing yet
+    url = setup_django(DEFAULT_URL, test_client=True)
     from django.conf import settings
 
     # The debug settings keep a log of every statement's text, which production does not: with
     # the parameters bound on the server (docs/operations.md) Django composes that text in the
     # app for the log, and the timings would count it. The query counts capture their own.
     settings.DEBUG = False
-    from django.db import connections
-
-    try:
-        recreate_postgres(url)
-        run(args)
-    finally:
-        connections.close_all()
-        if args.keep:
-            print(f"\nkept the database: {url}")
-        else:
-            drop_postgres(url)
+    on_benchmark_database(url, lambda: run(args), keep=args.keep)
 
 
 # --- The synthetic network ----------------------------------------------------------------------

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from benchdb import admin_url, drop_postgres, fmt_ms, percentile, recreate_postgres
+from benchdb import fmt_ms, on_benchmark_database, percentile, setup_django
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/zakrila_bench_load"
 PASSWORD = "load-test-password-" + secrets.token_hex(8)
@@ -88,24 +88,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    admin_url(url)  # refuses a name that is not a benchmark's
-    os.environ.setdefault("ZAKRILA_DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zakrila.settings")
-    import django
-
-    django.setup()
-    from django.db import connections
-
-    try:
-        recreate_postgres(url)
-        run(args, url)
-    finally:
-        connections.close_all()
-        if args.keep:
-            print(f"\nkept the database: {url}")
-        else:
-            drop_postgres(url)
+    url = setup_django(DEFAULT_URL)
+    on_benchmark_database(url, lambda: run(args, url), keep=args.keep)
 
 
 # --- The data ----------------------------------------------------------------------------------

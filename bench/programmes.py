@@ -34,11 +34,11 @@ from typing import Any
 
 from benchdb import (
     TableWriter,
-    admin_url,
     fmt_ms,
     load_average,
     on_benchmark_database,
     percentile,
+    setup_django,
 )
 
 SEED = 20261127
@@ -66,18 +66,7 @@ def main() -> None:
         help="wait up to this many seconds for the 1-minute load average to fall below 2",
     )  # fmt: skip
     args = parser.parse_args()
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL database: the load uses COPY")
-    admin_url(url)
-    os.environ.setdefault("ZAKRILA_DEBUG", "1")
-    os.environ["ZAKRILA_REQUIRE_2FA"] = "0"
-    hosts = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
-    os.environ["ALLOWED_HOSTS"] = ",".join([*hosts, "testserver"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zakrila.settings")
-    import django
-
-    django.setup()
+    url = setup_django(DEFAULT_URL, test_client=True)
     on_benchmark_database(url, lambda: run(args), keep=args.keep, reuse=args.reuse)
 
 

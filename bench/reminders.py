@@ -13,19 +13,14 @@ import argparse
 import os
 import time
 
-from benchdb import admin_url
+from benchdb import setup_django
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
-    admin_url(os.environ.get("DATABASE_URL", ""))  # refuses a database that is not a benchmark's
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zakrila.settings")
-    os.environ.setdefault("ZAKRILA_DEBUG", "1")
-    import django
-
-    django.setup()
+    setup_django("postgres://postgres@127.0.0.1:5432/zakrila_bench_cases")
     from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -38,12 +38,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from benchdb import (
-    admin_url,
     fmt_ms,
     load_average,
     on_benchmark_database,
     percentile,
     plain_indexes,
+    setup_django,
 )
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/zakrila_bench_trail"
@@ -84,13 +84,7 @@ def main() -> None:
         "--reuse", action="store_true", help="measure a database kept by --keep, do not build"
     )
     args = parser.parse_args()
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    admin_url(url)  # refuses a name that is not a benchmark's
-    os.environ.setdefault("ZAKRILA_DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zakrila.settings")
-    import django
-
-    django.setup()
+    url = setup_django(DEFAULT_URL)
     from django.conf import settings
 
     settings.DEBUG = False  # no statement log in the timings
