@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -66,8 +67,10 @@ SHELL_ROUTES = (
 
 @lru_cache(maxsize=8)
 def shell_urls(script_prefix: str) -> dict[str, str]:
-    """``{{ shell_urls.accounts_logout }}``: the layout's links by route, ':' as '_'."""
-    return {route.replace(":", "_"): reverse(route) for route in SHELL_ROUTES}
+    """``{{ shell_urls.accounts_logout }}``: the layout's links by route, ':' as '_', escaped
+    once here for every page (reverse() quotes '"' and '<' but keeps '&', which a deployment's
+    URL prefix may hold)."""
+    return {route.replace(":", "_"): escape(reverse(route)) for route in SHELL_ROUTES}
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:

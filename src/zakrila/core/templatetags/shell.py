@@ -30,8 +30,7 @@ def shell_header(context: template.Context) -> SafeString:
     """``<header class="topbar">`` and, for a member, ``<nav class="mainnav">``."""
     request = context["request"]
     user = context["user"]
-    # Escaped like every other value, as the template engine did (a deployment's URL prefix).
-    urls = {name: escape(url) for name, url in context["shell_urls"].items()}
+    urls = context["shell_urls"]  # escaped once, where they are made
     membership = context.get("shell_membership")
     signed_in = user.is_authenticated
     csrf = (
