@@ -43,7 +43,9 @@ def test_dpo_searches_the_organisations_trail_and_the_search_is_recorded(
     assert search.details == {"filters": {"person_id": "7"}}
 
 
-def test_the_dpo_finds_what_a_worker_did_by_part_of_their_name_or_email(client, org, cop):
+def test_the_dpo_finds_what_a_worker_did_by_part_of_their_name_or_email(
+    client, org, cop, other_org
+):
     """By the users whose name or e-mail holds the text, every event of theirs in the
     organisation (also those written under an e-mail they have changed since), and the events
     of no user whose label holds it (a failed sign-in's typed name)."""
@@ -60,6 +62,9 @@ def test_the_dpo_finds_what_a_worker_did_by_part_of_their_name_or_email(client, 
     event(other, other.email, "someone else's")
     event(None, "m.ivanova@example.bg", "a failed sign-in as her")
     event(None, "petrov@example.bg", "a failed sign-in as him")
+    # The workers are found across the country; their events only in this organisation.
+    audit_record(action=AuditAction.VIEW, actor=maria, organisation_id=other_org.pk,
+                 object_type="people.person", object_id="in another organisation")  # fmt: skip
     client.force_login(dpo)
 
     def found(text):
