@@ -790,6 +790,47 @@ def test_the_case_list_shows_the_referrals_waiting_for_a_decision_in_the_users_u
     assert f'href="{reverse("cases:referral", args=[elsewhere.pk])}"' in html
 
 
+def test_a_case_is_opened_from_a_referral_only_when_it_is_accepted(case_manager, cop, child):
+    """The case list's waiting referrals rely on it: a waiting (or declined) referral has no
+    case, so opening one from it is refused and nothing is written."""
+    from django.core.exceptions import ValidationError
+
+    from zakrila.cases.services import referral_register
+
+    referral = referral_register(
+        actor=case_manager, unit=cop, person=child, source="school", reason="Сигнал",
+        received_on=timezone.localdate(),
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        case_open(actor=case_manager, unit=cop, person=child, key_worker=case_manager,
+                  referral=referral)  # fmt: skip
+    assert refused.value.code == "referral_not_accepted"
+    assert "само когато направлението е прието" in " ".join(refused.value.messages)
+    assert not Case.objects.exists()
+
+
+def test_the_waiting_referrals_are_read_without_looking_in_the_table_of_cases(
+    client, case_manager, cop, child
+):
+    """The case list asks for them on every page view: by their decision alone, not by an
+    anti-join with every case of the country (most of the list's cost on PostgreSQL)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zakrila.cases.services import referral_register
+
+    referral_register(
+        actor=case_manager, unit=cop, person=child, source="school", reason="Сигнал",
+        received_on=timezone.localdate(),
+    )  # fmt: skip
+    client.force_login(case_manager)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("cases:list")).content.decode()
+    assert "Ивана" in html.split('data-testid="pending-referrals"')[1]
+    [waiting] = [q["sql"] for q in queries if 'FROM "cases_referral"' in q["sql"]]
+    assert '"cases_case"' not in waiting
+
+
 def test_the_case_list_rows_escape_what_was_typed_and_mark_restricted_cases(
     client, org, cop, case_manager
 ):

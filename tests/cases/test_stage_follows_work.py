@@ -37,6 +37,7 @@ def referred_case(case_manager, cop, org):
     referral = Referral.objects.create(
         organisation=org, unit=cop, person=child, source="child_protection",
         received_on=dt.date(2026, 11, 2), reason="риск", created_by=case_manager,
+        decision="accepted",
     )  # fmt: skip
     return case_open(
         actor=case_manager, unit=cop, person=child, key_worker=case_manager, referral=referral

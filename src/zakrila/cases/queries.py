@@ -24,7 +24,7 @@ from zakrila.accounts.policy import (
     cases_visible_to,
     get_visible_or_404,
     referrals_visible_to,
-    referrals_without_case_visible_to,
+    referrals_waiting_visible_to,
     tasks_visible_to,
 )
 from zakrila.cases.models import (
@@ -36,7 +36,6 @@ from zakrila.cases.models import (
     FollowUp,
     PlanGoal,
     Referral,
-    ReferralDecision,
     ReferralSource,
     RiskLevel,
     ServiceContract,
@@ -313,8 +312,8 @@ def pending_referrals(
     from zakrila.people.models import Person
 
     rows = (
-        referrals_without_case_visible_to(user)
-        .filter(organisation_id=organisation_id, decision=ReferralDecision.PENDING)
+        referrals_waiting_visible_to(user)
+        .filter(organisation_id=organisation_id)
         .order_by("-received_on", "-id")
         .values(
             "pk",

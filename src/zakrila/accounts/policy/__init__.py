@@ -34,7 +34,7 @@ from zakrila.accounts.policy.cases import (
     cases_visible_to,
     is_on_case_team,
     referrals_visible_to,
-    referrals_without_case_visible_to,
+    referrals_waiting_visible_to,
     register_case_path,
     tasks_visible_to,
 )
@@ -128,7 +128,7 @@ __all__ = [
     "placements_visible_to",
     "programmes_visible_to",
     "referrals_visible_to",
-    "referrals_without_case_visible_to",
+    "referrals_waiting_visible_to",
     "register_case_path",
     "require",
     "residential_units_visible_to",

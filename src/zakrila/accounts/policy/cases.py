@@ -59,13 +59,14 @@ def referrals_visible_to(user: Any) -> models.QuerySet[Any]:
     )
 
 
-def referrals_without_case_visible_to(user: Any) -> models.QuerySet[Any]:
-    """The referrals that have not opened a case (those waiting for a decision, declined or
-    sent on) that the user may see: their unit alone decides, so the query needs none of the
-    case's conditions (the case list shows the waiting ones on every page view)."""
-    from zakrila.cases.models import Referral
+def referrals_waiting_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The referrals waiting for a decision that the user may see: their unit alone decides.
+    Only an accepted referral opens a case (``case_open`` refuses any other), so a waiting one
+    has none and the query does not look in the table of cases for it: the case list asks it
+    on every page view, and that anti-join was most of its cost."""
+    from zakrila.cases.models import Referral, ReferralDecision
 
-    return Referral.objects.filter(_referral_unit_scope(user), case__isnull=True)
+    return Referral.objects.filter(_referral_unit_scope(user), decision=ReferralDecision.PENDING)
 
 
 # Everything that hangs off a case inherits the case's visibility, restriction included: the

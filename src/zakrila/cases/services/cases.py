@@ -24,6 +24,7 @@ from zakrila.cases.models import (
     Closure,
     FollowUp,
     Referral,
+    ReferralDecision,
     Task,
     TaskKind,
 )
@@ -68,6 +69,13 @@ def case_open(
     team = list(team)
     require_staff(unit.organisation_id, "key_worker", [key_worker])
     require_staff(unit.organisation_id, "team", team)
+    if referral is not None and referral.decision != ReferralDecision.ACCEPTED:
+        # A referral opens a case by being accepted (referral_decide); the case list's
+        # waiting referrals rely on a waiting one having no case.
+        raise ValidationError(
+            _("A case is opened from a referral only when the referral is accepted."),
+            code="referral_not_accepted",
+        )
     if referral is None and not without_referral_reason.strip():
         raise ValidationError(
             {
