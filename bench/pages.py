@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--director", action="store_true", help="sign in as the director")
     parser.add_argument("--profile", action="store_true", help="cProfile the runs")
+    parser.add_argument("--callers", help="with --profile: who calls the functions matching this")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key (cumulative)")
     parser.add_argument("--top", type=int, default=30, help="cProfile lines (30)")
     parser.add_argument("--queries", action="store_true", help="print every query of one run")
@@ -113,6 +114,8 @@ def main() -> None:
     if profiler:
         stats = pstats.Stats(profiler)
         stats.sort_stats(args.sort).print_stats(args.top)
+        if args.callers:
+            stats.print_callers(args.callers)
 
 
 class Logged:
