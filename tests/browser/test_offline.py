@@ -62,10 +62,10 @@ def _sign_in(page: Any, server: str, email: str) -> None:
 
 def _session_ends(context: Any) -> None:
     """The session ends (timed out on the server, say) without signing out: its cookie goes,
-    the browser's CSRF cookie stays, as it does for a real worker. Clearing every cookie raced
-    with the page's own requests still on their way (the outbox asking who is signed in): an
-    answer arriving after the sign-in page set the CSRF cookie back to the old secret, and the
-    sign-in was refused as a forged form."""
+    the browser's CSRF cookie stays, as it does for a real worker. Clearing every cookie could
+    race with the page's own requests still on their way (the outbox asking who is signed in):
+    an answer arriving after the sign-in page would set the CSRF cookie back to the old secret,
+    and the sign-in be refused as a forged form (the likely cause of a rare failure here)."""
     context.clear_cookies(name=re.compile(r"sessionid$"))
 
 
