@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.cases.forms import DATETIME_WIDGET
+from zakrila.core.text import query_text
 from zakrila.giving.models import (
     AdjustmentReason,
     Donor,
@@ -26,6 +27,15 @@ from zakrila.people.forms import DATE_WIDGET
 class ItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj)
+
+
+class NameSearchForm(forms.Form):
+    """The search box above the lists of donors and of volunteers."""
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+
+    def clean_q(self) -> str:
+        return query_text(self.cleaned_data.get("q"))
 
 
 class StoreForm(forms.ModelForm):

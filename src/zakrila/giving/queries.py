@@ -10,14 +10,21 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zakrila.accounts.policy import get_visible_or_404, giving_visible_to
+from zakrila.core.links import url_for
+from zakrila.core.paging import Page, keyset_page
 from zakrila.giving.models import (
     CERTIFICATE_WARN_DAYS,
     Assignment,
     AssignmentStatus,
     Distribution,
+    Donor,
+    DonorKind,
+    InKindDonation,
     Item,
+    MoneyDonation,
     StockLot,
     StockMovement,
     Store,
@@ -28,6 +35,10 @@ from zakrila.giving.models import (
 M = TypeVar("M", bound=models.Model)
 
 EXPIRY_WARN_DAYS = 30
+
+# The donors and the volunteers are listed a page at a time, by name: an organisation gathers
+# thousands of donors over the years.
+LIST_PAGE_SIZE = 50
 
 
 def record_for(user: Any, model: type[M], pk: Any) -> M:
@@ -209,3 +220,79 @@ def coordinator_day(user: Any, organisation_id: int, *, today: dt.date) -> dict[
             organisation_id=organisation_id, distributed_on__gte=month_start
         ).count(),
     }
+
+
+@dataclass(frozen=True)
+class DonorRow:
+    """A donor as the list shows them, with what they gave (plain values)."""
+
+    pk: int
+    url: str
+    name: str
+    kind: str
+    money: Decimal
+    in_kind: int
+    wishes_to_be_named: bool
+
+
+def donor_page(
+    *, user: Any, organisation_id: int, text: str = "", after: str | None = None,
+    size: int = LIST_PAGE_SIZE,
+) -> Page[DonorRow]:  # fmt: skip
+    """A page of the organisation's donors by name (those whose name holds ``text``), each
+    with the money and the in-kind donations they gave: summed for the page's donors only,
+    not joined and grouped over every donation of every donor before the page is cut."""
+    donors = visible(user, Donor, organisation_id)
+    if text:
+        donors = donors.filter(name__icontains=text)
+    found = keyset_page(
+        donors.values("pk", "name", "kind", "wishes_to_be_named"),
+        order=("name", "id"),
+        after=after,
+        size=size,
+    )
+    ids = [row["pk"] for row in found.rows]
+    money = dict(
+        MoneyDonation.objects.filter(donor_id__in=ids)
+        .order_by()
+        .values_list("donor_id")
+        .annotate(total=models.Sum("amount"))
+    )
+    in_kind = dict(
+        InKindDonation.objects.filter(donor_id__in=ids)
+        .order_by()
+        .values_list("donor_id")
+        .annotate(count=models.Count("pk"))
+    )
+    kinds = dict(DonorKind.choices)
+    donor_url = url_for("giving:donor")
+    rows = [
+        DonorRow(
+            pk=row["pk"],
+            url=donor_url(row["pk"]),
+            name=row["name"] or _("anonymised donor"),
+            kind=str(kinds.get(row["kind"], row["kind"])),
+            money=money.get(row["pk"], Decimal(0)),
+            in_kind=in_kind.get(row["pk"], 0),
+            wishes_to_be_named=row["wishes_to_be_named"],
+        )
+        for row in found.rows
+    ]
+    return Page(rows, found.next_token, found.started_after)
+
+
+def volunteer_page(
+    *, user: Any, organisation_id: int, text: str = "", after: str | None = None,
+    size: int = LIST_PAGE_SIZE, today: dt.date | None = None,
+) -> Page[Volunteer]:  # fmt: skip
+    """A page of the organisation's volunteers by name (not the anonymised), each marked with
+    the state of their criminal-record certificate today."""
+    today = today or timezone.localdate()
+    volunteers = visible(user, Volunteer, organisation_id).filter(anonymised_at__isnull=True)
+    if text:
+        volunteers = volunteers.filter(full_name__icontains=text)
+    found = keyset_page(volunteers, order=("full_name", "id"), after=after, size=size)
+    for volunteer in found.rows:
+        volunteer.certificate_ok = volunteer.certificate_valid_on(today)
+        volunteer.certificate_soon = volunteer.certificate_expiring(today)
+    return found

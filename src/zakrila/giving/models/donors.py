@@ -53,6 +53,10 @@ class Donor(TenantModel):
         verbose_name = _("donor")
         verbose_name_plural = _("donors")
         ordering = ["name", "id"]
+        # The list of donors, a page at a time by name.
+        indexes = [
+            models.Index(fields=["organisation", "name", "id"], name="giving_donor_name_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(keep_contact=False) | models.Q(consent_on__isnull=False),

@@ -53,6 +53,12 @@ class Volunteer(TenantModel):
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         ordering = ["full_name", "id"]
+        # The list of volunteers, a page at a time by name.
+        indexes = [
+            models.Index(
+                fields=["organisation", "full_name", "id"], name="giving_volunteer_name_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or str(_("anonymised volunteer"))

@@ -5,21 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.policy import require
-from zakrila.audit.services import audit_view
+from zakrila.audit.services import audit_search, audit_view
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
-from zakrila.giving.forms import DonorForm, MoneyDonationForm
+from zakrila.giving.forms import DonorForm, MoneyDonationForm, NameSearchForm
 from zakrila.giving.models import Donor, DonorKind, MoneyDonation
-from zakrila.giving.queries import record_for, visible
+from zakrila.giving.queries import donor_page, record_for
 from zakrila.giving.services import (
     document_printed,
     donor_create,
@@ -32,20 +31,34 @@ from zakrila.giving.views._common import NAV, can_manage, form_page, organisatio
 
 @login_required
 def donors(request: MemberRequest) -> HttpResponse:
-    """Donors with what they gave, the largest first."""
+    """Donors by name, a page at a time, with what they gave; found by part of the name."""
     organisation_id = organisation_of(request)
-    rows = (
-        visible(request.user, Donor, organisation_id)
-        .annotate(
-            money=models.Sum("money_donations__amount"),
-            in_kind=models.Count("in_kind_donations", distinct=True),
-        )
-        .order_by("name", "id")
+    form = NameSearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    page = donor_page(
+        user=request.user, organisation_id=organisation_id, text=text,
+        after=request.GET.get("after"),
+    )  # fmt: skip
+    audit_search(
+        actor=request.user,
+        organisation_id=organisation_id,
+        object_type="giving.donor",
+        details={"list": True, "text": text, "shown": len(page.rows)},
     )
+    query = request.GET.copy()
+    query.pop("after", None)
     return render(
         request,
         "giving/donors.html",
-        {"donors": rows, "can_manage": can_manage(request, organisation_id), "nav_active": NAV},
+        {
+            "form": form,
+            "donors": page.rows,
+            "next_token": page.next_token,
+            "first_page": page.started_after is None,
+            "query": query.urlencode(),
+            "can_manage": can_manage(request, organisation_id),
+            "nav_active": NAV,
+        },
     )
 
 

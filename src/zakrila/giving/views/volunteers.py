@@ -15,14 +15,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zakrila.accounts.policy import require, units_visible_to
-from zakrila.audit.services import audit_view
+from zakrila.audit.services import audit_search, audit_view
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
-from zakrila.giving.forms import AssignmentForm, HoursForm, NeedForm, VersionForm, VolunteerForm
+from zakrila.giving.forms import (
+    AssignmentForm,
+    HoursForm,
+    NameSearchForm,
+    NeedForm,
+    VersionForm,
+    VolunteerForm,
+)
 from zakrila.giving.models import Assignment, AssignmentStatus, Volunteer, VolunteerNeed
-from zakrila.giving.queries import needs_open, record_for, visible, volunteer_hours
+from zakrila.giving.queries import needs_open, record_for, visible, volunteer_hours, volunteer_page
 from zakrila.giving.services import (
     assignment_cancel,
     assignment_make,
@@ -38,20 +45,32 @@ from zakrila.giving.views._common import NAV, can_manage, form_page, organisatio
 
 @login_required
 def volunteers(request: MemberRequest) -> HttpResponse:
-    """Volunteers with the state of their criminal-record certificate and their hours."""
+    """The needs ahead, and the volunteers by name, a page at a time, with the state of their
+    criminal-record certificate; found by part of the name."""
     organisation_id = organisation_of(request)
-    today = timezone.localdate()
-    rows = list(
-        visible(request.user, Volunteer, organisation_id).filter(anonymised_at__isnull=True)
+    form = NameSearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    page = volunteer_page(
+        user=request.user, organisation_id=organisation_id, text=text,
+        after=request.GET.get("after"),
+    )  # fmt: skip
+    audit_search(
+        actor=request.user,
+        organisation_id=organisation_id,
+        object_type="giving.volunteer",
+        details={"list": True, "text": text, "shown": len(page.rows)},
     )
-    for volunteer in rows:
-        volunteer.certificate_ok = volunteer.certificate_valid_on(today)  # type: ignore[attr-defined]
-        volunteer.certificate_soon = volunteer.certificate_expiring(today)  # type: ignore[attr-defined]
+    query = request.GET.copy()
+    query.pop("after", None)
     return render(
         request,
         "giving/volunteers.html",
         {
-            "volunteers": rows,
+            "form": form,
+            "volunteers": page.rows,
+            "next_token": page.next_token,
+            "first_page": page.started_after is None,
+            "query": query.urlencode(),
             "needs": needs_open(request.user, organisation_id, now=timezone.now()),
             "can_manage": can_manage(request, organisation_id),
             "nav_active": NAV,
