@@ -155,3 +155,22 @@ def test_the_volunteers_are_listed_a_page_at_a_time_found_by_name_with_their_cer
     event = AuditEvent.objects.filter(action=AuditAction.SEARCH).latest("id")
     assert (event.object_type, event.organisation_id) == ("giving.volunteer", org.pk)
     assert event.details == {"list": True, "text": "Герг", "shown": 2}
+
+
+def test_a_name_is_found_whatever_the_case_of_its_letters_and_a_percent_sign_is_itself(
+    client, coordinator, org
+):
+    """On the embedded SQLite too, whose own LIKE folds only the Latin letters."""
+    _donor(coordinator, org, "Мария Петрова")
+    _donor(coordinator, org, "Stefan Petrov")
+    _donor(coordinator, org, "Кооперация 100% българско")
+    client.force_login(coordinator)
+
+    def found(text: str) -> list[str]:
+        return _rows(client.get(reverse("giving:donors"), {"q": text}).content.decode(), "donors")
+
+    assert found("петрова") == ["Мария Петрова"]
+    assert found("МАРИЯ ПЕТРОВА") == ["Мария Петрова"]
+    assert found("petrov") == ["Stefan Petrov"]
+    assert found("0%") == ["Кооперация 100% българско"]
+    assert found("_") == []

@@ -18,7 +18,11 @@ class CoreConfig(AppConfig):
         use_date_pickers()
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from zakrila.core import checks  # noqa: F401  (registers the system checks)
         from zakrila.core.signals import connect
+        from zakrila.core.sqlite import use_unicode_like
 
         connect()
+        connection_created.connect(use_unicode_like, dispatch_uid="zakrila.core.sqlite")
