@@ -254,3 +254,29 @@ def test_the_street_team_opens_no_second_case_for_a_child_in_the_same_unit(stree
     with pytest.raises(ValidationError, match="вече има отворен случай"):
         street_case_open(actor=street_worker, person=child, unit=street, reason="Отново.")
     assert Case.objects.filter(person=child).count() == 1
+
+
+def test_the_sessions_are_listed_newest_first_a_page_at_a_time_older_ones_too(
+    client, street_worker, street
+):
+    """A street team holds several sessions a week: none is out of reach of the list."""
+    from zakrila.programmes.views.outreach import SESSIONS_PAGE_SIZE
+
+    now = timezone.now()
+    count = SESSIONS_PAGE_SIZE + 2
+    made = [
+        _session(street_worker, street, now - dt.timedelta(hours=8 * n), place=f"място {n:03}")
+        for n in range(1, count + 1)
+    ]
+    client.force_login(street_worker)
+
+    def places(html: str) -> list[str]:
+        body = html.split('data-testid="outreach-sessions"')[1].split("</tbody>")[0]
+        return [row.split("</td><td>")[1] for row in body.split("<tr>")[2:]]
+
+    first = client.get(reverse("programmes:outreach")).content.decode()
+    assert places(first) == [s.place for s in made[:SESSIONS_PAGE_SIZE]]
+    older = first.split('data-testid="outreach-sessions-next"')[0].rsplit('href="', 1)[1]
+    rest = client.get(reverse("programmes:outreach") + older.split('"')[0]).content.decode()
+    assert places(rest) == [s.place for s in made[SESSIONS_PAGE_SIZE:]]
+    assert 'data-testid="outreach-sessions-next"' not in rest

@@ -25,6 +25,7 @@ from zakrila.audit.services import audit_view
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.offline import offline_page
+from zakrila.core.paging import keyset_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 from zakrila.people.models import IdentificationStatus
 from zakrila.programmes.models import DropInVisit, OutreachKind
@@ -61,22 +62,30 @@ def _last_months(today: dt.date, count: int) -> list[dt.date]:
     return months
 
 
+# Sessions are listed newest first, a page at a time: a street team holds several a week.
+SESSIONS_PAGE_SIZE = 50
+
+
 @login_required
 def outreach_list(request: MemberRequest) -> HttpResponse:
     """Street and field sessions, newest first, and the children reached per month."""
     organisation_id = request.membership.organisation_id
     require(request.user, "outreach.view", organisation_id=organisation_id)
-    sessions = (
+    sessions = keyset_page(
         outreach_sessions_visible_to(request.user)
         .filter(organisation_id=organisation_id)
-        .select_related("unit")
-        .order_by("-starts_at", "-id")[:50]
+        .select_related("unit"),
+        order=("-starts_at", "-id"),
+        after=request.GET.get("after"),
+        size=SESSIONS_PAGE_SIZE,
     )
     return render(
         request,
         "programmes/outreach_list.html",
         {
-            "sessions": sessions,
+            "sessions": sessions.rows,
+            "next_token": sessions.next_token,
+            "first_page": sessions.started_after is None,
             "months": street_months(
                 user=request.user,
                 organisation_id=organisation_id,
