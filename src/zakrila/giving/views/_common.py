@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from zakrila.accounts.policy import has_capability, require
+from zakrila.audit.services import audit_search
 from zakrila.core.http import MemberRequest
+from zakrila.core.paging import Page
+from zakrila.giving.forms import NameSearchForm
 
 NAV = "giving"
 
@@ -26,3 +30,36 @@ def can_manage(request: MemberRequest, organisation_id: int) -> bool:
 
 def form_page(request: MemberRequest, context: dict[str, Any]) -> HttpResponse:
     return render(request, "giving/form.html", {"nav_active": NAV, **context})
+
+
+def name_list(
+    request: MemberRequest,
+    organisation_id: int,
+    *,
+    object_type: str,
+    read: Callable[..., Page[Any]],
+) -> dict[str, Any]:
+    """A list of people by name, a page at a time, found by part of the name (``read`` is
+    given the user, the organisation, the text and the position), its listing audited: what
+    the page's template needs of it."""
+    form = NameSearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    page = read(
+        user=request.user, organisation_id=organisation_id, text=text,
+        after=request.GET.get("after"),
+    )  # fmt: skip
+    audit_search(
+        actor=request.user,
+        organisation_id=organisation_id,
+        object_type=object_type,
+        details={"list": True, "text": text, "shown": len(page.rows)},
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    return {
+        "form": form,
+        "rows": page.rows,
+        "next_token": page.next_token,
+        "first_page": page.started_after is None,
+        "query": query.urlencode(),
+    }

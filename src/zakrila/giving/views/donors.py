@@ -11,12 +11,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zakrila.accounts.policy import require
-from zakrila.audit.services import audit_search, audit_view
+from zakrila.audit.services import audit_view
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
-from zakrila.giving.forms import DonorForm, MoneyDonationForm, NameSearchForm
+from zakrila.giving.forms import DonorForm, MoneyDonationForm
 from zakrila.giving.models import Donor, DonorKind, MoneyDonation
 from zakrila.giving.queries import donor_page, record_for
 from zakrila.giving.services import (
@@ -26,39 +26,24 @@ from zakrila.giving.services import (
     money_donation_record,
 )
 from zakrila.giving.services.donors import DONOR_FIELDS
-from zakrila.giving.views._common import NAV, can_manage, form_page, organisation_of
+from zakrila.giving.views._common import (
+    NAV,
+    can_manage,
+    form_page,
+    name_list,
+    organisation_of,
+)
 
 
 @login_required
 def donors(request: MemberRequest) -> HttpResponse:
     """Donors by name, a page at a time, with what they gave; found by part of the name."""
     organisation_id = organisation_of(request)
-    form = NameSearchForm(request.GET or None)
-    text = form.cleaned_data["q"] if form.is_valid() else ""
-    page = donor_page(
-        user=request.user, organisation_id=organisation_id, text=text,
-        after=request.GET.get("after"),
-    )  # fmt: skip
-    audit_search(
-        actor=request.user,
-        organisation_id=organisation_id,
-        object_type="giving.donor",
-        details={"list": True, "text": text, "shown": len(page.rows)},
-    )
-    query = request.GET.copy()
-    query.pop("after", None)
+    listed = name_list(request, organisation_id, object_type="giving.donor", read=donor_page)
     return render(
         request,
         "giving/donors.html",
-        {
-            "form": form,
-            "donors": page.rows,
-            "next_token": page.next_token,
-            "first_page": page.started_after is None,
-            "query": query.urlencode(),
-            "can_manage": can_manage(request, organisation_id),
-            "nav_active": NAV,
-        },
+        {**listed, "can_manage": can_manage(request, organisation_id), "nav_active": NAV},
     )
 
 

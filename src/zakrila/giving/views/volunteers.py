@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zakrila.accounts.policy import require, units_visible_to
-from zakrila.audit.services import audit_search, audit_view
+from zakrila.audit.services import audit_view
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.pdf import pdf_response, render_pdf
@@ -23,7 +23,6 @@ from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 from zakrila.giving.forms import (
     AssignmentForm,
     HoursForm,
-    NameSearchForm,
     NeedForm,
     VersionForm,
     VolunteerForm,
@@ -40,7 +39,13 @@ from zakrila.giving.services import (
     volunteer_update,
 )
 from zakrila.giving.services.volunteers import VOLUNTEER_FIELDS
-from zakrila.giving.views._common import NAV, can_manage, form_page, organisation_of
+from zakrila.giving.views._common import (
+    NAV,
+    can_manage,
+    form_page,
+    name_list,
+    organisation_of,
+)
 
 
 @login_required
@@ -48,29 +53,14 @@ def volunteers(request: MemberRequest) -> HttpResponse:
     """The needs ahead, and the volunteers by name, a page at a time, with the state of their
     criminal-record certificate; found by part of the name."""
     organisation_id = organisation_of(request)
-    form = NameSearchForm(request.GET or None)
-    text = form.cleaned_data["q"] if form.is_valid() else ""
-    page = volunteer_page(
-        user=request.user, organisation_id=organisation_id, text=text,
-        after=request.GET.get("after"),
-    )  # fmt: skip
-    audit_search(
-        actor=request.user,
-        organisation_id=organisation_id,
-        object_type="giving.volunteer",
-        details={"list": True, "text": text, "shown": len(page.rows)},
+    listed = name_list(
+        request, organisation_id, object_type="giving.volunteer", read=volunteer_page
     )
-    query = request.GET.copy()
-    query.pop("after", None)
     return render(
         request,
         "giving/volunteers.html",
         {
-            "form": form,
-            "volunteers": page.rows,
-            "next_token": page.next_token,
-            "first_page": page.started_after is None,
-            "query": query.urlencode(),
+            **listed,
             "needs": needs_open(request.user, organisation_id, now=timezone.now()),
             "can_manage": can_manage(request, organisation_id),
             "nav_active": NAV,
