@@ -24,6 +24,7 @@ from zakrila.giving.services import (
     donor_create,
     item_create,
     store_create,
+    volunteer_create,
 )
 
 
@@ -104,3 +105,13 @@ def give(actor: Any, store: Any, household: Any, *lines: tuple[Any, str], case: 
 
 def in_month(days: int) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=days)
+
+
+def make_volunteer(coordinator, org, *, certificate_on=None, name="Гергана Добромирова"):
+    """A volunteer who agreed 40 days ago, with a criminal-record certificate of that date."""
+    return volunteer_create(
+        actor=coordinator, organisation_id=org.pk, full_name=name,
+        consent_on=timezone.localdate() - dt.timedelta(days=40),
+        record_certificate_number="1234" if certificate_on else "",
+        record_certificate_on=certificate_on,
+    )  # fmt: skip

@@ -13,24 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import member
-from tests.giving.conftest import in_month, receive
+from tests.giving.conftest import in_month, make_volunteer, receive
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.giving.queries import LIST_PAGE_SIZE
-from zakrila.giving.services import donor_create, money_donation_record, volunteer_create
+from zakrila.giving.services import donor_create, money_donation_record
 
 
 def _donor(actor, organisation, name, kind="person"):
     return donor_create(actor=actor, organisation_id=organisation.pk, kind=kind, name=name)
-
-
-def _volunteer(actor, organisation, name, certificate_on=None):
-    return volunteer_create(
-        actor=actor, organisation_id=organisation.pk, full_name=name,
-        consent_on=timezone.localdate() - dt.timedelta(days=40),
-        record_certificate_number="1234" if certificate_on else "",
-        record_certificate_on=certificate_on,
-    )  # fmt: skip
 
 
 def _rows(html: str, testid: str) -> list[str]:
@@ -129,13 +120,15 @@ def test_the_volunteers_are_listed_a_page_at_a_time_found_by_name_with_their_cer
 ):
     today = timezone.localdate()
     for n in range(LIST_PAGE_SIZE + 2, 0, -1):
-        _volunteer(coordinator, org, f"Доброволец {n:03}")
-    _volunteer(
-        coordinator, org, "Гергана Добромирова", certificate_on=today - dt.timedelta(days=30)
+        make_volunteer(coordinator, org, name=f"Доброволец {n:03}")
+    make_volunteer(
+        coordinator, org, name="Гергана Добромирова", certificate_on=today - dt.timedelta(days=30)
     )
-    _volunteer(coordinator, org, "Гергина Старова", certificate_on=today - dt.timedelta(days=400))
+    make_volunteer(
+        coordinator, org, name="Гергина Старова", certificate_on=today - dt.timedelta(days=400)
+    )
     elsewhere = member(other_org, Role.GIVING_COORDINATOR, email="giving@other.example.bg")
-    _volunteer(elsewhere, other_org, "Гергана Другата")
+    make_volunteer(elsewhere, other_org, name="Гергана Другата")
     client.force_login(coordinator)
 
     first = client.get(reverse("giving:volunteers")).content.decode()

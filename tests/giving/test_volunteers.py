@@ -16,6 +16,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.factories import member
+from tests.giving.conftest import make_volunteer
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditEvent
 from zakrila.giving.models import Assignment, Volunteer
@@ -24,7 +25,6 @@ from zakrila.giving.services import (
     assignment_make,
     assignment_record_hours,
     need_create,
-    volunteer_create,
 )
 
 
@@ -45,19 +45,10 @@ def _need(coordinator, cop, *, days=3, start=10, end=13, with_children=True, peo
     )  # fmt: skip
 
 
-def _volunteer(coordinator, org, *, certificate_on=None, name="Гергана Добромирова"):
-    return volunteer_create(
-        actor=coordinator, organisation_id=org.pk, full_name=name,
-        consent_on=timezone.localdate() - dt.timedelta(days=40),
-        record_certificate_number="1234" if certificate_on else "",
-        record_certificate_on=certificate_on,
-    )  # fmt: skip
-
-
 def test_a_volunteer_without_a_criminal_record_certificate_cannot_work_with_children(
     coordinator, org, cop
 ):
-    volunteer = _volunteer(coordinator, org)
+    volunteer = make_volunteer(coordinator, org)
     with pytest.raises(ValidationError) as refused:
         assignment_make(actor=coordinator, need=_need(coordinator, cop), volunteer=volunteer)
     assert "свидетелство за съдимост" in " ".join(refused.value.messages)
@@ -68,7 +59,7 @@ def test_a_volunteer_without_a_criminal_record_certificate_cannot_work_with_chil
 
 
 def test_the_page_refuses_the_assignment_with_the_reason(client, coordinator, org, cop):
-    volunteer = _volunteer(coordinator, org)
+    volunteer = make_volunteer(coordinator, org)
     need = _need(coordinator, cop)
     client.force_login(coordinator)
     response = client.post(need.get_absolute_url(), {"volunteer": volunteer.pk})
@@ -80,7 +71,7 @@ def test_the_page_refuses_the_assignment_with_the_reason(client, coordinator, or
 def test_a_certificate_that_runs_out_before_the_work_is_refused(coordinator, org, cop):
     today = timezone.localdate()
     old = today - relativedelta(months=6) + dt.timedelta(days=5)
-    volunteer = _volunteer(coordinator, org, certificate_on=old)
+    volunteer = make_volunteer(coordinator, org, certificate_on=old)
     # Valid for a few more days: how many depends on the months' lengths (29.11 less six
     # months is 29.05, and 31.05 plus six months is 30.11), so ask the certificate.
     left = (volunteer.certificate_valid_until - today).days
@@ -96,7 +87,7 @@ def test_a_certificate_that_runs_out_before_the_work_is_refused(coordinator, org
 
 def test_the_coordinator_is_warned_before_a_certificate_runs_out(client, coordinator, org, cop):
     soon = timezone.localdate() - relativedelta(months=6) + dt.timedelta(days=10)
-    volunteer = _volunteer(coordinator, org, certificate_on=soon)
+    volunteer = make_volunteer(coordinator, org, certificate_on=soon)
     assignment_make(actor=coordinator, need=_need(coordinator, cop, days=2), volunteer=volunteer)
     client.force_login(coordinator)
     page = client.get(volunteer.get_absolute_url()).content.decode()
@@ -106,7 +97,7 @@ def test_the_coordinator_is_warned_before_a_certificate_runs_out(client, coordin
 
 
 def test_a_volunteer_is_never_double_booked(coordinator, org, cop):
-    volunteer = _volunteer(coordinator, org, certificate_on=timezone.localdate())
+    volunteer = make_volunteer(coordinator, org, certificate_on=timezone.localdate())
     assignment_make(
         actor=coordinator, need=_need(coordinator, cop, start=10, end=13), volunteer=volunteer
     )
@@ -118,7 +109,7 @@ def test_a_volunteer_is_never_double_booked(coordinator, org, cop):
 
 
 def test_a_cancelled_assignment_frees_the_time(coordinator, org, cop):
-    volunteer = _volunteer(coordinator, org, certificate_on=timezone.localdate())
+    volunteer = make_volunteer(coordinator, org, certificate_on=timezone.localdate())
     first = assignment_make(actor=coordinator, need=_need(coordinator, cop), volunteer=volunteer)
     assignment_cancel(actor=coordinator, assignment=first, expected_version=first.version)
     again = _need(coordinator, cop, title="Друго занимание")
@@ -127,15 +118,17 @@ def test_a_cancelled_assignment_frees_the_time(coordinator, org, cop):
 
 def test_a_need_takes_no_more_people_than_it_needs(coordinator, org, cop):
     need = _need(coordinator, cop, people=1)
-    first = _volunteer(coordinator, org, certificate_on=timezone.localdate())
-    second = _volunteer(coordinator, org, certificate_on=timezone.localdate(), name="Ива Илиева")
+    first = make_volunteer(coordinator, org, certificate_on=timezone.localdate())
+    second = make_volunteer(
+        coordinator, org, certificate_on=timezone.localdate(), name="Ива Илиева"
+    )
     assignment_make(actor=coordinator, need=need, volunteer=first)
     with pytest.raises(ValidationError):
         assignment_make(actor=coordinator, need=need, volunteer=second)
 
 
 def test_hours_are_recorded_once_the_work_started_and_printed(client, coordinator, org, cop):
-    volunteer = _volunteer(
+    volunteer = make_volunteer(
         coordinator, org, certificate_on=timezone.localdate() - dt.timedelta(days=30)
     )
     past = _need(coordinator, cop, days=-3)
@@ -170,7 +163,7 @@ def test_a_volunteer_of_another_organisation_is_not_assigned(coordinator, cop, o
         email="giving@other.example.bg",
         full_name="Чужд Координатор",
     )
-    stranger = _volunteer(other_coordinator, other_org, certificate_on=timezone.localdate())
+    stranger = make_volunteer(other_coordinator, other_org, certificate_on=timezone.localdate())
     need = _need(coordinator, cop)
     with pytest.raises(ValidationError, match="различни организации"):
         assignment_make(actor=coordinator, need=need, volunteer=stranger)
@@ -178,7 +171,7 @@ def test_a_volunteer_of_another_organisation_is_not_assigned(coordinator, cop, o
 
 
 def test_a_volunteer_who_left_is_not_assigned(coordinator, org, cop):
-    volunteer = _volunteer(coordinator, org, certificate_on=timezone.localdate())
+    volunteer = make_volunteer(coordinator, org, certificate_on=timezone.localdate())
     Volunteer.objects.filter(pk=volunteer.pk).update(left_on=timezone.localdate())
     with pytest.raises(ValidationError, match="вече не участва"):
         assignment_make(actor=coordinator, need=_need(coordinator, cop), volunteer=volunteer)
@@ -186,7 +179,7 @@ def test_a_volunteer_who_left_is_not_assigned(coordinator, org, cop):
 
 
 def test_a_volunteer_is_not_put_on_the_same_need_twice(coordinator, org, cop):
-    volunteer = _volunteer(coordinator, org, certificate_on=timezone.localdate())
+    volunteer = make_volunteer(coordinator, org, certificate_on=timezone.localdate())
     need = _need(coordinator, cop, people=2)
     assignment_make(actor=coordinator, need=need, volunteer=volunteer)
     with pytest.raises(ValidationError, match="в тази нужда"):
@@ -195,7 +188,7 @@ def test_a_volunteer_is_not_put_on_the_same_need_twice(coordinator, org, cop):
 
 
 def test_a_cancelled_assignment_takes_no_hours_and_is_not_cancelled_again(coordinator, org, cop):
-    volunteer = _volunteer(
+    volunteer = make_volunteer(
         coordinator, org, certificate_on=timezone.localdate() - dt.timedelta(days=30)
     )
     assignment = assignment_make(
