@@ -169,3 +169,26 @@ def test_a_distribution_to_another_organisations_family_is_refused(
         give(coordinator, store, stranger, (flour, "1"))
     assert not Distribution.objects.exists()
     assert _balance(store, flour) == 10
+
+
+def test_the_stores_ledger_is_read_latest_first_a_page_at_a_time_every_movement_reachable(
+    client, coordinator, store, flour, family
+):
+    from zakrila.giving.queries import LEDGER_PAGE_SIZE
+
+    receive(coordinator, store, *[(flour, "1", "1", in_month(30))] * LEDGER_PAGE_SIZE)
+    give(coordinator, store, family, (flour, "2"))
+    client.force_login(coordinator)
+
+    def movements(html: str) -> list[str]:
+        body = html.split('data-testid="ledger"')[1].split("</tbody>")[0]
+        return [row.split("</td><td>")[1] for row in body.split("<tr>")[2:]]
+
+    first = client.get(store.get_absolute_url()).content.decode()
+    assert movements(first) == ["раздаване", "раздаване"] + ["заприхождаване"] * (
+        LEDGER_PAGE_SIZE - 2
+    )
+    earlier = first.split('data-testid="ledger-next"')[0].rsplit('href="', 1)[1].split('"')[0]
+    rest = client.get(store.get_absolute_url() + earlier).content.decode()
+    assert movements(rest) == ["заприхождаване"] * 2
+    assert 'data-testid="ledger-next"' not in rest

@@ -105,12 +105,21 @@ def expiring_lots(
     )
 
 
-def ledger_of(store: Store, *, limit: int = 100) -> list[StockMovement]:
-    """The store's latest movements: receipts, distributions, adjustments."""
-    return list(
-        StockMovement.objects.filter(lot__store=store)
-        .select_related("lot__item", "lot__donation", "distribution", "created_by")
-        .order_by("-occurred_on", "-id")[:limit]
+LEDGER_PAGE_SIZE = 100
+
+
+def ledger_of(
+    store: Store, *, after: str | None = None, size: int = LEDGER_PAGE_SIZE
+) -> Page[StockMovement]:
+    """The store's movements, the latest first, a page at a time: receipts, distributions,
+    adjustments. Every one stays reachable: the accounts may ask about any."""
+    return keyset_page(
+        StockMovement.objects.filter(lot__store=store).select_related(
+            "lot__item", "lot__donation", "distribution", "created_by"
+        ),
+        order=("-occurred_on", "-id"),
+        after=after,
+        size=size,
     )
 
 

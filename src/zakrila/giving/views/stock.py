@@ -140,13 +140,16 @@ def item_new(request: MemberRequest) -> HttpResponse:
 def store_detail(request: MemberRequest, pk: int) -> HttpResponse:
     """A store's stock, nearest expiry first, and its ledger."""
     store = record_for(request.user, Store, pk)
+    ledger = ledger_of(store, after=request.GET.get("after"))
     return render(
         request,
         "giving/store_detail.html",
         {
             "store": store,
             "rows": stock_of(store),
-            "ledger": ledger_of(store),
+            "ledger": ledger.rows,
+            "ledger_next": ledger.next_token,
+            "ledger_first_page": ledger.started_after is None,
             "can_manage": can_manage(request, store.organisation_id),
             "nav_active": NAV,
         },
