@@ -208,3 +208,32 @@ def test_first_names_of_members_who_stopped_coming_and_of_guests_go_after_the_pe
     later = group_session_create(actor=specialist, group=group, held_on=today, topic="Още")
     assert not later.attendance.filter(member=gone).exists()
     assert retention_run().records["group"] == 0  # nothing is anonymised twice
+
+
+def test_the_groups_sessions_are_read_latest_first_a_page_at_a_time_every_one_reachable(
+    client, specialist, group
+):
+    """A weekly group holds fifty sessions a year: the page shows the latest, and the earlier
+    ones are a link away."""
+    from zakrila.programmes.views.groups import SESSIONS_PAGE_SIZE
+
+    today = timezone.localdate()
+    count = SESSIONS_PAGE_SIZE + 2
+    for week in range(count):
+        group_session_create(
+            actor=specialist, group=group, held_on=today - dt.timedelta(weeks=week),
+            topic=f"Среща {count - week:03}",
+        )  # fmt: skip
+    client.force_login(specialist)
+
+    def topics(html: str) -> list[str]:
+        body = html.split('data-testid="group-sessions"')[1].split("</tbody>")[0]
+        return [row.split("</td><td>")[1].split("</td>")[0] for row in body.split("<tr>")[2:]]
+
+    url = reverse("programmes:group", args=[group.pk])
+    first = client.get(url).content.decode()
+    assert topics(first) == [f"Среща {n:03}" for n in range(count, 2, -1)]
+    earlier = first.split('data-testid="group-sessions-next"')[0].rsplit('href="', 1)[1]
+    rest = client.get(url + earlier.split('"')[0]).content.decode()
+    assert topics(rest) == ["Среща 002", "Среща 001"]
+    assert 'data-testid="group-sessions-next"' not in rest

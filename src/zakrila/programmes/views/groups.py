@@ -18,6 +18,7 @@ from zakrila.audit.services import audit_view
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.offline import offline_page
+from zakrila.core.paging import keyset_page
 from zakrila.core.submissions import AlreadySubmitted, already_sent, submit_once
 from zakrila.organisations.models import Programme, ProgrammeKind
 from zakrila.programmes.outreach_forms import GroupForm, GroupMemberForm, GroupSessionForm
@@ -105,10 +106,20 @@ def group_new(request: MemberRequest) -> HttpResponse:
     )
 
 
+# A group's sessions, the latest first, a page at a time: a weekly group holds fifty a year.
+SESSIONS_PAGE_SIZE = 60
+
+
 @login_required
 def group_detail(request: MemberRequest, pk: int) -> HttpResponse:
     group = group_for(user=request.user, pk=pk)
     audit_view(actor=request.user, obj=group)
+    sessions = keyset_page(
+        group.sessions.all(),
+        order=("-held_on", "-id"),
+        after=request.GET.get("after"),
+        size=SESSIONS_PAGE_SIZE,
+    )
     return render(
         request,
         "programmes/group_detail.html",
@@ -117,7 +128,9 @@ def group_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "facilitators": group.facilitators.order_by("full_name"),
             "members": member_attendance(group),
             "stopped": members_who_stopped_coming(group),
-            "sessions": group.sessions.order_by("-held_on", "-id")[:60],
+            "sessions": sessions.rows,
+            "sessions_next": sessions.next_token,
+            "sessions_first_page": sessions.started_after is None,
             "can_manage": has_capability(request.user, "group.manage", group.organisation_id),
             "today": timezone.localdate(),
             "nav_active": "groups",
