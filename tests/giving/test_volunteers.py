@@ -208,3 +208,59 @@ def test_a_cancelled_assignment_takes_no_hours_and_is_not_cancelled_again(coordi
         )
     assignment.refresh_from_db()
     assert assignment.status == "cancelled" and assignment.hours_done is None
+
+
+@pytest.mark.parametrize(
+    "today",
+    [dt.date(2026, 11, 29), dt.date(2027, 2, 28), dt.date(2027, 3, 31), dt.date(2028, 2, 29)],
+)
+def test_the_certificate_warnings_are_the_certificates_own_rule_around_every_month_end(
+    coordinator, org, cop, today
+):
+    """The warnings read only the certificates dated near six months ago: they are still
+    exactly the ones the certificate's rule names, on the month ends where six months back
+    is clipped (31.08 + 6 months is 28.02)."""
+    from zakrila.giving.queries import certificate_warnings
+
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(8)))
+    dated = [today - dt.timedelta(days=days) for days in range(0, 240)]
+    Volunteer.objects.bulk_create(
+        Volunteer(organisation=org, full_name=f"Доброволец {n:03}", consent_on=today,
+                  record_certificate_on=on, record_certificate_number=str(n) if on else "")
+        for n, on in enumerate([*dated, None])
+    )  # fmt: skip
+    with_children = need_create(
+        actor=coordinator, unit=cop, title="Занимания", starts_at=now + dt.timedelta(days=2),
+        ends_at=now + dt.timedelta(days=2, hours=3), people_needed=400, with_children=True,
+    )  # fmt: skip
+    everyone = list(Volunteer.objects.order_by("full_name", "id"))
+    assigned = [*everyone[:-1:7], everyone[-1]]  # the last has no certificate
+    for volunteer in assigned:
+        Assignment.objects.create(
+            organisation=org, need=with_children, volunteer=volunteer, status="scheduled",
+            starts_at=with_children.starts_at, ends_at=with_children.ends_at,
+        )  # fmt: skip
+    horizon = today + dt.timedelta(days=30)
+
+    expiring, at_risk = certificate_warnings(coordinator, org.pk, today=today)
+
+    assert expiring == [v for v in everyone if v.certificate_expiring(today)]
+    assert at_risk == [v for v in assigned if not v.certificate_valid_on(horizon)]
+    assert len(expiring) >= 25 and everyone[-1] in at_risk
+
+
+def test_the_home_card_names_the_ten_certificates_that_run_out_soonest_and_counts_the_rest(
+    client, coordinator, org
+):
+    today = timezone.localdate()
+    for days in range(12):  # valid until in 29, 28, ... 18 days
+        make_volunteer(
+            coordinator, org, name=f"Доброволец {days:02}",
+            certificate_on=today - relativedelta(months=6) + dt.timedelta(days=29 - days),
+        )  # fmt: skip
+    client.force_login(coordinator)
+    home = client.get("/").content.decode()
+    card = home.split('data-testid="home-certificates-expiring"')[1].split("</ul>")[0]
+    named = [item.split("</a>")[0].rsplit(">", 1)[1] for item in card.split("<li>")[1:]]
+    assert named == [f"Доброволец {days:02}" for days in range(11, 1, -1)]
+    assert "и още 2" in card and f'href="{reverse("giving:volunteers")}"' in card

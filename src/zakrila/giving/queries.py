@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from zakrila.accounts.policy import get_visible_or_404, giving_visible_to
 from zakrila.core.links import url_for
 from zakrila.core.paging import Page, keyset_page
 from zakrila.giving.models import (
+    CERTIFICATE_VALID_MONTHS,
     CERTIFICATE_WARN_DAYS,
     Assignment,
     AssignmentStatus,
@@ -39,6 +41,9 @@ EXPIRY_WARN_DAYS = 30
 # The donors and the volunteers are listed a page at a time, by name: an organisation gathers
 # thousands of donors over the years.
 LIST_PAGE_SIZE = 50
+
+# The coordinator's home card names at most this many volunteers in each warning.
+HOME_LIST_SIZE = 10
 
 
 def record_for(user: Any, model: type[M], pk: Any) -> M:
@@ -158,22 +163,36 @@ def distribution_lines(distribution: Distribution) -> list[Any]:
 def certificate_warnings(
     user: Any, organisation_id: int, *, today: dt.date
 ) -> tuple[list[Volunteer], list[Volunteer]]:
-    """Volunteers with work with children ahead whose certificate runs out within the warning
-    period (or is missing), and all volunteers whose certificate is about to run out."""
-    volunteers = list(
-        visible(user, Volunteer, organisation_id).filter(
-            anonymised_at__isnull=True, left_on__isnull=True
-        )
+    """Volunteers whose certificate runs out within the warning period, and volunteers with
+    work with children ahead whose certificate will not be valid through it (or is missing).
+
+    Read from the few who can be concerned, not from every volunteer of the organisation: a
+    certificate can run out within the period only if it is dated within a few weeks of six
+    months ago (a bound the database applies, a few days wider than the months' unequal
+    lengths can shift it), and a volunteer is at risk only with work with children ahead. The
+    model's own rule then decides on each of them, as it does when work is assigned."""
+    active = visible(user, Volunteer, organisation_id).filter(
+        anonymised_at__isnull=True, left_on__isnull=True
     )
-    expiring = [v for v in volunteers if v.certificate_expiring(today)]
+    valid_for = relativedelta(months=CERTIFICATE_VALID_MONTHS)
+    slack = dt.timedelta(days=3)  # 31.08 + 6 months is 28.02: at most 3 days clipped
+    dated_from = today - valid_for - slack
+    dated_to = today + dt.timedelta(days=CERTIFICATE_WARN_DAYS) - valid_for + slack
+    expiring = [
+        volunteer
+        for volunteer in active.filter(record_certificate_on__range=(dated_from, dated_to))
+        if volunteer.certificate_expiring(today)
+    ]
     horizon = today + dt.timedelta(days=CERTIFICATE_WARN_DAYS)
-    ahead = set(
-        Assignment.objects.filter(
-            volunteer__in=volunteers, need__with_children=True, status=AssignmentStatus.SCHEDULED,
-            starts_at__gte=timezone.now(),
-        ).values_list("volunteer_id", flat=True)
-    )  # fmt: skip
-    at_risk = [v for v in volunteers if v.pk in ahead and not v.certificate_valid_on(horizon)]
+    ahead = Assignment.objects.filter(
+        organisation_id=organisation_id, need__with_children=True,
+        status=AssignmentStatus.SCHEDULED, starts_at__gte=timezone.now(),
+    ).values("volunteer_id")  # fmt: skip
+    at_risk = [
+        volunteer
+        for volunteer in active.filter(pk__in=ahead)
+        if not volunteer.certificate_valid_on(horizon)
+    ]
     return expiring, at_risk
 
 
@@ -219,10 +238,15 @@ def coordinator_day(user: Any, organisation_id: int, *, today: dt.date) -> dict[
     hours = Assignment.objects.filter(
         organisation_id=organisation_id, status=AssignmentStatus.DONE, starts_at__date__gte=month_start
     ).aggregate(total=models.Sum("hours_done"))["total"] or Decimal(0)  # fmt: skip
+    # The first ten of each, the soonest first: an organisation with a thousand volunteers
+    # sees a hundred and fifty certificates run out in a month; the count says how many.
+    expiring.sort(key=lambda volunteer: (volunteer.certificate_valid_until, volunteer.full_name))
     return {
         "expiring_lots": expiring_lots(user, organisation_id, today=today)[:10],
-        "certificates_expiring": expiring,
-        "certificates_missing": at_risk,
+        "certificates_expiring": expiring[:HOME_LIST_SIZE],
+        "certificates_expiring_more": max(0, len(expiring) - HOME_LIST_SIZE),
+        "certificates_missing": at_risk[:HOME_LIST_SIZE],
+        "certificates_missing_more": max(0, len(at_risk) - HOME_LIST_SIZE),
         "needs_short": needs[:10],
         "hours_this_month": hours,
         "distributions_this_month": Distribution.objects.filter(
