@@ -232,3 +232,46 @@ def plain_indexes(cursor: object, table: str) -> list[tuple[str, str]]:
         [table],
     )
     return list(cursor.fetchall())  # type: ignore[attr-defined]
+
+
+def add_reuse_and_settle(parser: object, *, settle: int, below: float) -> None:
+    """The options of a benchmark that loads a database: measure again on a kept one
+    (``--reuse``), and wait for the machine to quieten before measuring (``--settle``)."""
+    parser.add_argument(  # type: ignore[attr-defined]
+        "--reuse", action="store_true",
+        help="measure again on a database kept by --keep (migrated first), without loading",
+    )  # fmt: skip
+    parser.add_argument(  # type: ignore[attr-defined]
+        "--settle", type=int, default=settle,
+        help=f"wait up to this many seconds for the 1-minute load average to fall below {below:g}",
+    )  # fmt: skip
+
+
+def settle(seconds: int, below: float) -> None:
+    """Wait up to ``seconds`` for the 1-minute load average to fall below ``below``."""
+    import os
+    import time
+
+    waited = time.perf_counter()
+    while os.getloadavg()[0] >= below and time.perf_counter() - waited < seconds:
+        time.sleep(5)
+
+
+def finish_load(tables: list[str]) -> None:
+    """After rows were loaded with their ids: each table's id sequence set past them (so the
+    app's own inserts do not collide), and the tables vacuumed and analysed, as autovacuum
+    would soon do after a bulk load."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT max(id) FROM {table}))"
+            )
+    connection.ensure_connection()
+    previous = connection.connection.autocommit
+    connection.connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
+    connection.connection.autocommit = previous

@@ -36,10 +36,13 @@ from typing import Any
 
 from benchdb import (
     TableWriter,
+    add_reuse_and_settle,
+    finish_load,
     fmt_ms,
     load_average,
     on_benchmark_database,
     percentile,
+    settle,
     setup_django,
 )
 
@@ -59,14 +62,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="timed requests of each page")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument(
-        "--reuse", action="store_true",
-        help="measure again on a database kept by --keep (migrated first), without loading",
-    )  # fmt: skip
-    parser.add_argument(
-        "--settle", type=int, default=60,
-        help="wait up to this many seconds for the 1-minute load average to fall below 1",
-    )  # fmt: skip
+    add_reuse_and_settle(parser, settle=60, below=1)
     args = parser.parse_args()
     url = setup_django(DEFAULT_URL, test_client=True)
     on_benchmark_database(url, lambda: run(args), keep=args.keep, reuse=args.reuse)
@@ -80,7 +76,7 @@ def _name(rng: random.Random, company: bool) -> str:
 
 def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
     from stdnum.bg import vat
 
@@ -148,18 +144,7 @@ def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
             print(f"  organisation {n + 1}/{args.organisations} loaded", flush=True)
         tables = ("giving_donor", "giving_moneydonation", "giving_inkinddonation",
                   "giving_volunteer")  # fmt: skip
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                    f"(SELECT max(id) FROM {table}))"
-                )
-    connection.ensure_connection()
-    previous = connection.connection.autocommit
-    connection.connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
-    connection.connection.autocommit = previous
+    finish_load(list(tables))
     return {"user": coordinator, **counts}
 
 
@@ -188,9 +173,7 @@ def run(args: argparse.Namespace) -> None:
             f"in {time.perf_counter() - loading:.0f} s",
             flush=True,
         )
-    waited = time.perf_counter()
-    while os.getloadavg()[0] >= 1 and time.perf_counter() - waited < args.settle:
-        time.sleep(5)
+    settle(args.settle, 1)
     user = world["user"]
     organisation_id = user.memberships.get().organisation_id
     client = Client()

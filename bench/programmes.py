@@ -34,10 +34,13 @@ from typing import Any
 
 from benchdb import (
     TableWriter,
+    add_reuse_and_settle,
+    finish_load,
     fmt_ms,
     load_average,
     on_benchmark_database,
     percentile,
+    settle,
     setup_django,
 )
 
@@ -57,14 +60,7 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=30, help="per enrolment")
     parser.add_argument("--runs", type=int, default=30, help="timed requests of each page")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument(
-        "--reuse", action="store_true",
-        help="measure again on a database kept by --keep (migrated first), without loading",
-    )  # fmt: skip
-    parser.add_argument(
-        "--settle", type=int, default=120,
-        help="wait up to this many seconds for the 1-minute load average to fall below 2",
-    )  # fmt: skip
+    add_reuse_and_settle(parser, settle=120, below=2)
     args = parser.parse_args()
     url = setup_django(DEFAULT_URL, test_client=True)
     on_benchmark_database(url, lambda: run(args), keep=args.keep, reuse=args.reuse)
@@ -72,7 +68,7 @@ def main() -> None:
 
 def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
+    from django.db import transaction
     from stdnum.bg import vat
 
     from zakrila.accounts.models import Membership, Role, User
@@ -157,18 +153,7 @@ def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
             counts["enrolments"] += enrolments.write(enrolment_rows)
             counts["visits"] += visits.write(visit_rows)
             print(f"  organisation {n + 1}/{args.organisations} loaded", flush=True)
-        with connection.cursor() as cursor:
-            for table in ("people_person", "programmes_enrolment", "programmes_visit"):
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                    f"(SELECT max(id) FROM {table}))"
-                )
-    connection.ensure_connection()
-    previous = connection.connection.autocommit
-    connection.connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE people_person, programmes_enrolment, programmes_visit")
-    connection.connection.autocommit = previous
+    finish_load(["people_person", "programmes_enrolment", "programmes_visit"])
     return {**measured, **counts}
 
 
@@ -202,9 +187,7 @@ def run(args: argparse.Namespace) -> None:
             f"{world['visits']:,} visits in {time.perf_counter() - loading:.0f} s",
             flush=True,
         )
-    waited = time.perf_counter()
-    while os.getloadavg()[0] >= 2 and time.perf_counter() - waited < args.settle:
-        time.sleep(5)
+    settle(args.settle, 2)
     client = Client()
     client.force_login(world["user"])
     pages = {
