@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,7 +18,12 @@ from tests.giving.conftest import in_month, make_volunteer, receive
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
 from zakrila.giving.queries import LIST_PAGE_SIZE
-from zakrila.giving.services import donor_create, money_donation_record
+from zakrila.giving.services import (
+    assignment_make,
+    donor_create,
+    money_donation_record,
+    need_create,
+)
 
 
 def _donor(actor, organisation, name, kind="person"):
@@ -150,6 +156,50 @@ def test_the_volunteers_are_listed_a_page_at_a_time_found_by_name_with_their_cer
     assert event.details == {"list": True, "text": "Герг", "shown": 2}
 
 
+def test_the_volunteers_the_home_page_warns_of_are_listed_in_full_by_their_certificate(
+    client, coordinator, org, other_org, cop
+):
+    today = timezone.localdate()
+
+    def running_out_in(days: int) -> dt.date:
+        return today - relativedelta(months=6) + dt.timedelta(days=days)
+
+    make_volunteer(coordinator, org, name="Ася Късна", certificate_on=running_out_in(20))
+    make_volunteer(coordinator, org, name="Бистра Скорова", certificate_on=running_out_in(5))
+    make_volunteer(coordinator, org, name="Валя Валидна", certificate_on=today)
+    make_volunteer(coordinator, org, name="Галя Изтекла", certificate_on=today.replace(year=2020))
+    busy = make_volunteer(coordinator, org, name="Дора Заета", certificate_on=running_out_in(10))
+    elsewhere = member(other_org, Role.GIVING_COORDINATOR, email="giving@other.example.bg")
+    make_volunteer(elsewhere, other_org, name="Бистра Другата", certificate_on=running_out_in(5))
+    client.force_login(coordinator)
+    url = reverse("giving:volunteers")
+
+    def listed(**query: str) -> list[str]:
+        return _rows(client.get(url, query).content.decode(), "volunteers")
+
+    assert "Няма доброволец със свидетелство в това състояние." in client.get(
+        url, {"certificate": "missing"}
+    ).content.decode("utf-8")
+    starts = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=3), dt.time(10)))
+    with_children = need_create(
+        actor=coordinator, unit=cop, title="Занимания", starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=3), people_needed=2, with_children=True,
+    )  # fmt: skip
+    assignment_make(actor=coordinator, need=with_children, volunteer=busy)
+
+    # All of them, on one page, the soonest to run out first; nobody of another organisation.
+    assert listed(certificate="expiring") == ["Бистра Скорова", "Дора Заета", "Ася Късна"]
+    assert listed(certificate="missing") == ["Дора Заета"]
+    assert listed(certificate="expiring", q="ася") == ["Ася Късна"]
+    event = AuditEvent.objects.filter(action=AuditAction.SEARCH).latest("id")
+    assert event.details == {"list": True, "text": "ася", "certificate": "expiring", "shown": 1}
+
+    # A state the list does not know is said so; the name typed still applies.
+    wrong = client.get(url, {"certificate": "soon", "q": "Дора"}).content.decode()
+    assert "Направете валиден избор. soon не е един от възможните избори." in wrong
+    assert _rows(wrong, "volunteers") == ["Дора Заета"]
+
+
 def test_a_name_is_found_whatever_the_case_of_its_letters_and_a_percent_sign_is_itself(
     client, coordinator, org
 ):
@@ -167,3 +217,20 @@ def test_a_name_is_found_whatever_the_case_of_its_letters_and_a_percent_sign_is_
     assert found("petrov") == ["Stefan Petrov"]
     assert found("0%") == ["Кооперация 100% българско"]
     assert found("_") == []
+
+
+def test_a_search_too_long_is_said_so_keeps_what_was_typed_and_lists_everyone(
+    client, coordinator, org
+):
+    _donor(coordinator, org, "Мария Петрова")
+    _donor(coordinator, org, "Стефан Петров")
+    client.force_login(coordinator)
+    typed = "Петрова " * 13  # 103 characters once trimmed, the box takes 100
+
+    html = client.get(reverse("giving:donors"), {"q": typed}).content.decode()
+
+    assert "Уверете се, че тази стойност има най-много 100 знака (тя има 103)." in html
+    assert f'value="{typed}"' in html
+    assert _rows(html, "donors") == ["Мария Петрова", "Стефан Петров"]
+    event = AuditEvent.objects.filter(action=AuditAction.SEARCH).latest("id")
+    assert event.details == {"list": True, "text": "", "shown": 2}

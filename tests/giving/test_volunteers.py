@@ -263,4 +263,8 @@ def test_the_home_card_names_the_ten_certificates_that_run_out_soonest_and_count
     card = home.split('data-testid="home-certificates-expiring"')[1].split("</ul>")[0]
     named = [item.split("</a>")[0].rsplit(">", 1)[1] for item in card.split("<li>")[1:]]
     assert named == [f"Доброволец {days:02}" for days in range(11, 1, -1)]
-    assert "и още 2" in card and f'href="{reverse("giving:volunteers")}"' in card
+    assert "и още 2" in card
+    everyone = card.split("и още 2")[0].rsplit('href="', 1)[1].split('"')[0]
+    assert everyone == reverse("giving:volunteers") + "?certificate=expiring"
+    listed = client.get(everyone).content.decode()
+    assert listed.split('data-testid="volunteers"')[1].count("<tr>") == 1 + 12

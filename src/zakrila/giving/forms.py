@@ -14,6 +14,7 @@ from zakrila.cases.forms import DATETIME_WIDGET
 from zakrila.core.text import query_text
 from zakrila.giving.models import (
     AdjustmentReason,
+    CertificateWarning,
     Donor,
     Item,
     MoneyDonation,
@@ -36,6 +37,17 @@ class NameSearchForm(forms.Form):
 
     def clean_q(self) -> str:
         return query_text(self.cleaned_data.get("q"))
+
+
+class VolunteerSearchForm(NameSearchForm):
+    """The volunteers' search: by part of the name, and by the state of the criminal-record
+    certificate (the home page's warnings, in full)."""
+
+    certificate = forms.ChoiceField(
+        label=_("Criminal-record certificate"),
+        required=False,
+        choices=[("", _("any")), *CertificateWarning.choices],
+    )
 
 
 class StoreForm(forms.ModelForm):

@@ -21,6 +21,7 @@ from zakrila.giving.models import (
     CERTIFICATE_WARN_DAYS,
     Assignment,
     AssignmentStatus,
+    CertificateWarning,
     Distribution,
     Donor,
     DonorKind,
@@ -316,16 +317,37 @@ def donor_page(
 
 def volunteer_page(
     *, user: Any, organisation_id: int, text: str = "", after: str | None = None,
-    size: int = LIST_PAGE_SIZE, today: dt.date | None = None,
+    size: int = LIST_PAGE_SIZE, today: dt.date | None = None, certificate: str = "",
 ) -> Page[Volunteer]:  # fmt: skip
     """A page of the organisation's volunteers by name (not the anonymised), each marked with
-    the state of their criminal-record certificate today."""
+    the state of their criminal-record certificate today. ``certificate``: only those the
+    home page warns of (a ``CertificateWarning``), all on one page, the soonest to run out
+    first: runs out within the warning period, or work with children ahead and no
+    certificate valid through it."""
     today = today or timezone.localdate()
-    volunteers = visible(user, Volunteer, organisation_id).filter(anonymised_at__isnull=True)
-    if text:
-        volunteers = volunteers.filter(full_name__icontains=text)
-    found = keyset_page(volunteers, order=("full_name", "id"), after=after, size=size)
+    found: Page[Any]  # its rows are marked below
+    if certificate:
+        found = Page(
+            rows=_warned_of(user, organisation_id, certificate, text, today), next_token=None
+        )
+    else:
+        volunteers = visible(user, Volunteer, organisation_id).filter(anonymised_at__isnull=True)
+        if text:
+            volunteers = volunteers.filter(full_name__icontains=text)
+        found = keyset_page(volunteers, order=("full_name", "id"), after=after, size=size)
     for volunteer in found.rows:
         volunteer.certificate_ok = volunteer.certificate_valid_on(today)
         volunteer.certificate_soon = volunteer.certificate_expiring(today)
     return found
+
+
+def _warned_of(
+    user: Any, organisation_id: int, certificate: str, text: str, today: dt.date
+) -> list[Volunteer]:
+    expiring, at_risk = certificate_warnings(user, organisation_id, today=today)
+    warned = expiring if certificate == CertificateWarning.EXPIRING else at_risk
+    wanted = text.casefold()
+    return sorted(
+        (volunteer for volunteer in warned if wanted in volunteer.full_name.casefold()),
+        key=lambda v: (v.certificate_valid_until or dt.date.min, v.full_name, v.pk),
+    )

@@ -26,6 +26,7 @@ from zakrila.giving.models.volunteers import (
     CERTIFICATE_WARN_DAYS,
     Assignment,
     AssignmentStatus,
+    CertificateWarning,
     Volunteer,
     VolunteerNeed,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "AdjustmentReason",
     "Assignment",
     "AssignmentStatus",
+    "CertificateWarning",
     "Distribution",
     "DistributionLine",
     "Donor",

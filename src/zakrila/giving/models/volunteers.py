@@ -26,6 +26,13 @@ CERTIFICATE_VALID_MONTHS = 6
 CERTIFICATE_WARN_DAYS = 30
 
 
+class CertificateWarning(models.TextChoices):
+    """What the coordinator is warned of about a certificate (the home page, the list)."""
+
+    EXPIRING = "expiring", _("runs out within a month")
+    MISSING = "missing", _("not valid for the work with children ahead")
+
+
 class Volunteer(TenantModel):
     """A person who gives their time. Not a user of the system, not in the people registry."""
 

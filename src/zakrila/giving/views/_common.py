@@ -38,21 +38,26 @@ def name_list(
     *,
     object_type: str,
     read: Callable[..., Page[Any]],
+    form_class: type[NameSearchForm] = NameSearchForm,
 ) -> dict[str, Any]:
     """A list of people by name, a page at a time, found by part of the name (``read`` is
-    given the user, the organisation, the text and the position), its listing audited: what
-    the page's template needs of it."""
-    form = NameSearchForm(request.GET or None)
-    text = form.cleaned_data["q"] if form.is_valid() else ""
+    given the user, the organisation, the text, the position and the form's other filters
+    that are set), its listing audited: what the page's template needs of it. A field typed
+    wrong is said so on the form and left out; the others still apply."""
+    form = form_class(request.GET or None)
+    form.is_valid()
+    chosen = dict(getattr(form, "cleaned_data", {}))
+    text = chosen.pop("q", "")
+    filters = {name: value for name, value in chosen.items() if value}
     page = read(
         user=request.user, organisation_id=organisation_id, text=text,
-        after=request.GET.get("after"),
+        after=request.GET.get("after"), **filters,
     )  # fmt: skip
     audit_search(
         actor=request.user,
         organisation_id=organisation_id,
         object_type=object_type,
-        details={"list": True, "text": text, "shown": len(page.rows)},
+        details={"list": True, "text": text, **filters, "shown": len(page.rows)},
     )
     query = request.GET.copy()
     query.pop("after", None)

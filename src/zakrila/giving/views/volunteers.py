@@ -26,6 +26,7 @@ from zakrila.giving.forms import (
     NeedForm,
     VersionForm,
     VolunteerForm,
+    VolunteerSearchForm,
 )
 from zakrila.giving.models import Assignment, AssignmentStatus, Volunteer, VolunteerNeed
 from zakrila.giving.queries import needs_open, record_for, visible, volunteer_hours, volunteer_page
@@ -51,11 +52,12 @@ from zakrila.giving.views._common import (
 @login_required
 def volunteers(request: MemberRequest) -> HttpResponse:
     """The needs ahead, and the volunteers by name, a page at a time, with the state of their
-    criminal-record certificate; found by part of the name."""
+    criminal-record certificate; found by part of the name, or by the certificate's state."""
     organisation_id = organisation_of(request)
     listed = name_list(
-        request, organisation_id, object_type="giving.volunteer", read=volunteer_page
-    )
+        request, organisation_id, object_type="giving.volunteer", read=volunteer_page,
+        form_class=VolunteerSearchForm,
+    )  # fmt: skip
     return render(
         request,
         "giving/volunteers.html",
