@@ -201,6 +201,8 @@ ROUTES: dict[str, Route] = {
     "giving:distribution_new": Route(None, right=MANAGE, methods=BOTH, post=_new_distribution),
     "giving:distribution": Route("giving_distribution", audits_view=True),
     "giving:donors": Route(None, right=SEE),
+    "giving:donations": Route(None, right=SEE),
+    "giving:donations_xlsx": Route(None, right=SEE),
     "giving:donor_new": Route(
         None,
         right=MANAGE,

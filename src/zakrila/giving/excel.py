@@ -1,7 +1,9 @@
-"""The giving figures as an Excel workbook: one sheet per table, months across."""
+"""The giving figures as an Excel workbook, one sheet per table, months across; the register of
+donations of a period, one row a donation."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -11,6 +13,10 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zakrila.giving.figures import MONTHS, GivingFigures, kind_labels
+from zakrila.giving.models import DonationKind
+from zakrila.giving.queries import Register
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _header(sheet: Worksheet, title: str, first: str) -> None:
@@ -68,3 +74,39 @@ def figures_workbook(organisation_name: str, figures: GivingFigures) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def register_workbook(
+    organisation_name: str, kind: str, since: dt.date, until: dt.date, register: Register
+) -> bytes:
+    """Every donation of the period, the latest first, with the count and the sum below."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101  (a new workbook has one sheet)
+    money = kind == DonationKind.MONEY
+    sheet.title = _("Donations")
+    period = f"{since:%d.%m.%Y} – {until:%d.%m.%Y}"
+    sheet.append([f"{organisation_name} — {DonationKind(kind).label}, {period}"])
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+    header = [
+        _("Number"), _("Received on"), _("Donor"),
+        _("Amount, EUR") if money else _("Estimated value, EUR"),
+        _("Paid by") if money else _("Store"),
+        _("Purpose") if money else _("Note"),
+    ]  # fmt: skip
+    sheet.append(header)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in register.page.rows:
+        sheet.append([row.number, row.received_on, row.donor, row.value, row.how, row.purpose])
+        sheet.cell(row=sheet.max_row, column=2).number_format = "DD.MM.YYYY"
+        sheet.cell(row=sheet.max_row, column=4).number_format = "#,##0.00"
+    sheet.append([_("Total"), register.count, "", register.total])
+    sheet.cell(row=sheet.max_row, column=4).number_format = "#,##0.00"
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEF", (18, 12, 36, 16, 20, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -3,6 +3,7 @@ services, and what was typed stays."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any, cast
 
@@ -15,6 +16,7 @@ from zakrila.core.text import query_text
 from zakrila.giving.models import (
     AdjustmentReason,
     CertificateWarning,
+    DonationKind,
     Donor,
     Item,
     MoneyDonation,
@@ -48,6 +50,36 @@ class VolunteerSearchForm(NameSearchForm):
         required=False,
         choices=[("", _("any")), *CertificateWarning.choices],
     )
+
+
+class DonationRegisterForm(forms.Form):
+    """The register of donations: which kind, received between two days (this year so far
+    unless chosen)."""
+
+    kind = forms.ChoiceField(
+        label=_("Donations"), required=False, choices=DonationKind.choices,
+    )  # fmt: skip
+    since = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    until = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+    def period(self) -> tuple[str, dt.date, dt.date]:
+        """The kind and the period asked for; a field left empty or typed wrong (the form says
+        which) is taken as this year's money donations so far."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        today = timezone.localdate()
+        return (
+            data.get("kind") or DonationKind.MONEY,
+            data.get("since") or today.replace(month=1, day=1),
+            data.get("until") or today,
+        )
 
 
 class StoreForm(forms.ModelForm):

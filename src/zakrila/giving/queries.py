@@ -23,11 +23,13 @@ from zakrila.giving.models import (
     AssignmentStatus,
     CertificateWarning,
     Distribution,
+    DonationKind,
     Donor,
     DonorKind,
     InKindDonation,
     Item,
     MoneyDonation,
+    PaymentMethod,
     StockLot,
     StockMovement,
     Store,
@@ -351,3 +353,104 @@ def _warned_of(
         (volunteer for volunteer in warned if wanted in volunteer.full_name.casefold()),
         key=lambda v: (v.certificate_valid_until or dt.date.min, v.full_name, v.pk),
     )
+
+
+REGISTER_PAGE_SIZE = 100
+REGISTER_MODELS: dict[str, type[models.Model]] = {
+    DonationKind.MONEY: MoneyDonation,
+    DonationKind.IN_KIND: InKindDonation,
+}
+
+
+@dataclass(frozen=True)
+class DonationRow:
+    """A donation as the register shows it (plain values): money, or things at their
+    estimated value."""
+
+    url: str
+    number: str
+    received_on: dt.date
+    donor: str
+    value: Decimal
+    how: str  # how the money was paid, or the store the things went into
+    purpose: str
+
+
+@dataclass(frozen=True)
+class Register:
+    """A page of the register, and the count and the sum of the whole period."""
+
+    page: Page[DonationRow]
+    count: int
+    total: Decimal
+
+
+def _donor_name(name: str | None) -> str:
+    """No donor: given anonymously; a donor without a name: anonymised once kept long enough."""
+    if name is None:
+        return _("anonymous donor")
+    return name or _("anonymised donor")
+
+
+def donation_register(
+    *, user: Any, organisation_id: int, kind: str, since: dt.date, until: dt.date,
+    after: str | None = None, size: int | None = REGISTER_PAGE_SIZE,
+) -> Register:  # fmt: skip
+    """The organisation's money or in-kind donations received from ``since`` to ``until``,
+    the latest first, a page at a time (``size`` None: all of them, for the export), with the
+    count and the sum of the period. In-kind donations at the estimated value of what came in,
+    summed for the page's donations only."""
+    money = kind == DonationKind.MONEY
+    donations = visible(user, REGISTER_MODELS[kind], organisation_id).filter(
+        received_on__range=(since, until)
+    )
+    if money:
+        fields = ["pk", "number", "received_on", "amount", "method", "purpose"]
+        summed = donations.aggregate(count=models.Count("pk"), total=models.Sum("amount"))
+    else:
+        fields = ["pk", "number", "received_on", "store__name", "note"]
+        summed = {
+            "count": donations.count(),
+            "total": StockLot.objects.filter(donation__in=donations).aggregate(
+                total=models.Sum(models.F("received_quantity") * models.F("unit_value"))
+            )["total"],
+        }
+    rows = donations.values(*fields, "donor__name")
+    order = ("-received_on", "-id")
+    if size is None:
+        found = Page(list(rows.order_by(*order)), None)
+    else:
+        found = keyset_page(rows, order=order, after=after, size=size)
+    if money:
+        methods = dict(PaymentMethod.choices)
+        values = {row["pk"]: row["amount"] for row in found.rows}
+        hows = {row["pk"]: str(methods.get(row["method"], row["method"])) for row in found.rows}
+        purposes = {row["pk"]: row["purpose"] for row in found.rows}
+        url = url_for("giving:money")
+    else:
+        values = dict(
+            StockLot.objects.filter(donation_id__in=[row["pk"] for row in found.rows])
+            .order_by()
+            .values_list("donation_id")
+            .annotate(total=models.Sum(models.F("received_quantity") * models.F("unit_value")))
+        )
+        hows = {row["pk"]: row["store__name"] for row in found.rows}
+        purposes = {row["pk"]: row["note"] for row in found.rows}
+        url = url_for("giving:donation")
+    page = Page(
+        [
+            DonationRow(
+                url=url(row["pk"]),
+                number=row["number"],
+                received_on=row["received_on"],
+                donor=_donor_name(row["donor__name"]),
+                value=values.get(row["pk"]) or Decimal(0),
+                how=hows[row["pk"]],
+                purpose=purposes[row["pk"]],
+            )
+            for row in found.rows
+        ],
+        found.next_token,
+        found.started_after,
+    )
+    return Register(page=page, count=summed["count"], total=summed["total"] or Decimal(0))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zakrila.giving.views import donors, figures, stock, volunteers
+from zakrila.giving.views import donors, figures, register, stock, volunteers
 
 app_name = "giving"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("stores/<int:pk>/", stock.store_detail, name="store"),
     path("items/new/", stock.item_new, name="item_new"),
     path("lots/<int:pk>/adjust/", stock.lot_adjust, name="lot_adjust"),
+    path("donations/", register.donations, name="donations"),
+    path("donations.xlsx", register.donations_xlsx, name="donations_xlsx"),
     path("donations/new/", stock.donation_new, name="donation_new"),
     path("donations/<int:pk>/", stock.donation_detail, name="donation"),
     path("donations/<int:pk>/record.pdf", stock.donation_pdf, name="donation_pdf"),

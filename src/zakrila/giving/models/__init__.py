@@ -2,6 +2,7 @@
 distributions to families, volunteers and their hours."""
 
 from zakrila.giving.models.donors import (
+    DonationKind,
     Donor,
     DonorKind,
     InKindDonation,
@@ -41,6 +42,7 @@ __all__ = [
     "CertificateWarning",
     "Distribution",
     "DistributionLine",
+    "DonationKind",
     "Donor",
     "DonorKind",
     "InKindDonation",

@@ -83,6 +83,13 @@ class Donor(TenantModel):
         super().clean()
 
 
+class DonationKind(models.TextChoices):
+    """The two registers of donations."""
+
+    MONEY = "money", _("money donations")
+    IN_KIND = "in_kind", _("in-kind donations")
+
+
 class PaymentMethod(models.TextChoices):
     BANK = "bank", _("bank transfer")
     CASH = "cash", _("cash")

@@ -1,0 +1,85 @@
+"""The register of donations: money or in-kind, received in a period, a page at a time with
+the period's count and sum, and the same as an Excel workbook for the accounts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from zakrila.audit.models import AuditAction
+from zakrila.audit.services import audit_record, audit_search
+from zakrila.core.downloads import name_download
+from zakrila.core.http import MemberRequest
+from zakrila.giving.excel import XLSX, register_workbook
+from zakrila.giving.forms import DonationRegisterForm
+from zakrila.giving.models import DonationKind
+from zakrila.giving.queries import REGISTER_MODELS, donation_register
+from zakrila.giving.views._common import NAV, organisation_of
+
+
+@login_required
+def donations(request: MemberRequest) -> HttpResponse:
+    organisation_id = organisation_of(request)
+    form = DonationRegisterForm(request.GET or None)
+    kind, since, until = form.period()
+    if not form.is_bound:
+        form = DonationRegisterForm(initial={"kind": kind, "since": since, "until": until})
+    register = donation_register(
+        user=request.user, organisation_id=organisation_id, kind=kind, since=since, until=until,
+        after=request.GET.get("after"),
+    )  # fmt: skip
+    audit_search(
+        actor=request.user,
+        organisation_id=organisation_id,
+        object_type=REGISTER_MODELS[kind]._meta.label_lower,
+        details={
+            "list": True, "since": since.isoformat(), "until": until.isoformat(),
+            "shown": len(register.page.rows),
+        },
+    )  # fmt: skip
+    query = request.GET.copy()
+    query.pop("after", None)
+    period = {"kind": kind, "since": since.isoformat(), "until": until.isoformat()}
+    return render(
+        request,
+        "giving/donations.html",
+        {
+            "form": form,
+            "money": kind == DonationKind.MONEY,
+            "since": since,
+            "until": until,
+            "register": register,
+            "rows": register.page.rows,
+            "next_token": register.page.next_token,
+            "first_page": register.page.started_after is None,
+            "query": query.urlencode(),
+            "export_query": "&".join(f"{key}={value}" for key, value in period.items()),
+            "nav_active": NAV,
+        },
+    )
+
+
+@login_required
+def donations_xlsx(request: MemberRequest) -> HttpResponse:
+    organisation_id = organisation_of(request)
+    kind, since, until = DonationRegisterForm(request.GET or None).period()
+    register = donation_register(
+        user=request.user, organisation_id=organisation_id, kind=kind, since=since, until=until,
+        size=None,
+    )  # fmt: skip
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.EXPORT, actor=request.user, organisation_id=organisation_id,
+            object_type=REGISTER_MODELS[kind]._meta.label_lower,
+            details={
+                "since": since.isoformat(), "until": until.isoformat(), "format": "xlsx",
+                "rows": register.count,
+            },
+        )  # fmt: skip
+    content = register_workbook(
+        request.membership.organisation.display_name, kind, since, until, register
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    return name_download(response, f"donations-{kind}-{since.isoformat()}-{until.isoformat()}.xlsx")
