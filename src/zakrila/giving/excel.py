@@ -95,15 +95,17 @@ def register_workbook(
         _("Purpose") if money else _("Note"),
     ]  # fmt: skip
     sheet.append(header)
-    for cell in sheet[sheet.max_row]:
+    for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for row in register.page.rows:
+    # Row numbers counted here: the sheet's max_row looks at every cell, each time.
+    for number, row in enumerate(register.page.rows, start=3):
         sheet.append([row.number, row.received_on, row.donor, row.value, row.how, row.purpose])
-        sheet.cell(row=sheet.max_row, column=2).number_format = "DD.MM.YYYY"
-        sheet.cell(row=sheet.max_row, column=4).number_format = "#,##0.00"
+        sheet.cell(row=number, column=2).number_format = "DD.MM.YYYY"
+        sheet.cell(row=number, column=4).number_format = "#,##0.00"
+    last = len(register.page.rows) + 3
     sheet.append([_("Total"), register.count, "", register.total])
-    sheet.cell(row=sheet.max_row, column=4).number_format = "#,##0.00"
-    for cell in sheet[sheet.max_row]:
+    sheet.cell(row=last, column=4).number_format = "#,##0.00"
+    for cell in sheet[last]:
         cell.font = Font(bold=True)
     for column, width in zip("ABCDEF", (18, 12, 36, 16, 20, 40), strict=True):
         sheet.column_dimensions[column].width = width
