@@ -9,7 +9,8 @@ as the first organisation's giving coordinator:
   name (each a page of 50 with the page's sums);
 - ``GET /giving/volunteers/`` — the first page;
 - ``GET /giving/donations/`` — the register: this year's money and in-kind donations (a page of
-  100 with the year's count and sum), and a month of money donations as an Excel workbook;
+  100 with the year's count and sum), and a month and a year of money donations as an Excel
+  workbook;
 - the query the donors' list ran before it was paged: every donor of the organisation with the
   sum of their money and the count of their in-kind donations, joined and grouped (the query
   alone, without writing its rows into a page);
@@ -203,6 +204,7 @@ def run(args: argparse.Namespace) -> None:
         list(rows)
 
     month_ago = today - dt.timedelta(days=30)
+    year_ago = today - dt.timedelta(days=365)
     measured: dict[str, Any] = {
         "donors, first page (/giving/donors/)": "/giving/donors/",
         "donors, the eleventh page": deep,
@@ -212,6 +214,8 @@ def run(args: argparse.Namespace) -> None:
         "register: this year's in-kind donations": "/giving/donations/?kind=in_kind",
         "register: a month of money donations in Excel": f"/giving/donations.xlsx?kind=money"
         f"&since={month_ago.isoformat()}&until={today.isoformat()}",
+        "register: a year of money donations in Excel": f"/giving/donations.xlsx?kind=money"
+        f"&since={year_ago.isoformat()}&until={today.isoformat()}",
         "before: every donor with their sums, the query alone": before,
         "the coordinator's home page (/)": "/",
     }
