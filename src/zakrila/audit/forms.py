@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zakrila.audit.describe import kind_name, registered_kinds
 from zakrila.audit.models import AuditAction
+from zakrila.core.forms import check_period
 
 
 class AuditSearchForm(forms.Form):
@@ -29,9 +30,7 @@ class AuditSearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
+        check_period(self, data, "date_from", "date_to")
         return data
 
     def used_filters(self) -> dict[str, str]:

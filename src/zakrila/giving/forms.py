@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zakrila.cases.forms import DATETIME_WIDGET
+from zakrila.core.forms import check_period
 from zakrila.core.text import query_text
 from zakrila.giving.models import (
     AdjustmentReason,
@@ -64,9 +65,7 @@ class DonationRegisterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        since, until = data.get("since"), data.get("until")
-        if since and until and since > until:
-            self.add_error("until", _("The end date is before the start date."))
+        check_period(self, data, "since", "until")
         return data
 
     def period(self) -> tuple[str, dt.date, dt.date]:
