@@ -14,10 +14,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import member
-from tests.giving.conftest import in_month, receive
+from tests.giving.conftest import give, in_month, receive
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
-from zakrila.giving.models import Donor, InKindDonation, MoneyDonation
+from zakrila.giving.models import Distribution, Donor, InKindDonation, MoneyDonation
 from zakrila.giving.queries import REGISTER_PAGE_SIZE
 from zakrila.giving.services import donor_create, money_donation_record
 
@@ -74,7 +74,7 @@ def test_the_money_of_a_period_latest_first_with_its_count_and_sum(
          "анонимизиран дарител", "5,00", "банков превод", ""],
     ]  # fmt: skip
     total = html.split('data-testid="register-total">')[1].split("<a ")[0]
-    assert "01.03.2026 – 31.03.2026: 3 дарения, общо 1255,50 евро" in total
+    assert "01.03.2026 – 31.03.2026: 3 записа, общо 1255,50 евро" in total
     event = AuditEvent.objects.filter(action=AuditAction.SEARCH).latest("id")
     assert (event.object_type, event.organisation_id) == ("giving.moneydonation", org.pk)
     assert event.details == {
@@ -99,7 +99,38 @@ def test_the_in_kind_donations_at_the_estimated_value_of_what_came_in(
         [anonymous.number, "11.03.2026", "анонимен дарител", "5,00", store.name, ""],
         [given.number, "10.03.2026", "Мария Петрова", "57,00", store.name, ""],
     ]
-    assert "2 дарения, общо 62,00 евро" in html
+    assert "2 записа, общо 62,00 евро" in html
+
+
+def test_what_was_handed_over_to_families_and_to_cases_at_its_estimated_value(
+    client, coordinator, org, store, flour, family, worker, cop
+):
+    from tests.factories import PersonFactory
+    from zakrila.cases.services import case_open
+
+    case = case_open(
+        actor=worker, unit=cop, person=PersonFactory(organisation=org, unit=cop),
+        key_worker=worker, without_referral_reason="помощ",
+    )  # fmt: skip
+    receive(coordinator, store, (flour, "10", "1.50", in_month(60)))
+    to_family = give(coordinator, store, family, (flour, "2"))
+    to_case = give(coordinator, store, None, (flour, "3"), case=case)
+    Distribution.objects.filter(pk=to_family.pk).update(distributed_on=DAY)
+    Distribution.objects.filter(pk=to_case.pk).update(distributed_on=DAY + dt.timedelta(days=2))
+    client.force_login(coordinator)
+
+    html = client.get(
+        reverse("giving:donations"), {"kind": "handed_over", **PERIOD}
+    ).content.decode()
+
+    assert _rows(html) == [
+        [to_case.number, "12.03.2026", f"случай {case.number}", "4,50", store.name, ""],
+        [to_family.number, "10.03.2026", "Семейство Христови", "3,00", store.name, ""],
+    ]
+    assert "2 записа, общо 7,50 евро" in html
+    assert "Семейство или случай" in html
+    event = AuditEvent.objects.filter(action=AuditAction.SEARCH).latest("id")
+    assert event.object_type == "giving.distribution"
 
 
 def test_this_years_money_until_today_unless_asked_and_every_donation_a_page_at_a_time(

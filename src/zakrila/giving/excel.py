@@ -1,5 +1,5 @@
 """The giving figures as an Excel workbook, one sheet per table, months across; the register of
-donations of a period, one row a donation."""
+donations of a period, one row a record."""
 
 from __future__ import annotations
 
@@ -79,27 +79,21 @@ def figures_workbook(organisation_name: str, figures: GivingFigures) -> bytes:
 def register_workbook(
     organisation_name: str, kind: str, since: dt.date, until: dt.date, register: Register
 ) -> bytes:
-    """Every donation of the period, the latest first, with the count and the sum below."""
+    """Every record of the period, the latest first, with the count and the sum below."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # noqa: S101  (a new workbook has one sheet)
-    money = kind == DonationKind.MONEY
     sheet.title = _("Donations")
     period = f"{since:%d.%m.%Y} – {until:%d.%m.%Y}"
     sheet.append([f"{organisation_name} — {DonationKind(kind).label}, {period}"])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
-    header = [
-        _("Number"), _("Received on"), _("Donor"),
-        _("Amount, EUR") if money else _("Estimated value, EUR"),
-        _("Paid by") if money else _("Store"),
-        _("Purpose") if money else _("Note"),
-    ]  # fmt: skip
+    header = [_("Number"), _("Date"), *register.columns]
     sheet.append(header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     # Row numbers counted here: the sheet's max_row looks at every cell, each time.
     for number, row in enumerate(register.page.rows, start=3):
-        sheet.append([row.number, row.received_on, row.donor, row.value, row.how, row.purpose])
+        sheet.append([row.number, row.on, row.who, row.value, row.how, row.purpose])
         sheet.cell(row=number, column=2).number_format = "DD.MM.YYYY"
         sheet.cell(row=number, column=4).number_format = "#,##0.00"
     last = len(register.page.rows) + 3

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ from zakrila.giving.models import (
     AssignmentStatus,
     CertificateWarning,
     Distribution,
+    DistributionLine,
     DonationKind,
     Donor,
     DonorKind,
@@ -356,101 +358,152 @@ def _warned_of(
 
 
 REGISTER_PAGE_SIZE = 100
-REGISTER_MODELS: dict[str, type[models.Model]] = {
-    DonationKind.MONEY: MoneyDonation,
-    DonationKind.IN_KIND: InKindDonation,
-}
 
 
 @dataclass(frozen=True)
 class DonationRow:
-    """A donation as the register shows it (plain values): money, or things at their
-    estimated value."""
+    """A line of the register (plain values): a donation of money, of things at their estimated
+    value, or things handed over to a family or a case."""
 
     url: str
     number: str
-    received_on: dt.date
-    donor: str
+    on: dt.date
+    who: str  # the donor, or the family or case that received the things
     value: Decimal
-    how: str  # how the money was paid, or the store the things went into
+    how: str  # how the money was paid, or the store the things went into or out of
     purpose: str
 
 
 @dataclass(frozen=True)
 class Register:
-    """A page of the register, and the count and the sum of the whole period."""
+    """A page of the register, the count and the sum of the whole period, and the headings of
+    its columns (after the number and the date)."""
 
     page: Page[DonationRow]
     count: int
     total: Decimal
+    columns: tuple[str, str, str, str]
 
 
-def _donor_name(name: str | None) -> str:
+@dataclass(frozen=True)
+class _Kind:
+    """What the register reads of one kind of record."""
+
+    model: type[models.Model]
+    day: str
+    route: str
+    fields: tuple[str, ...]
+    columns: Callable[[], tuple[str, str, str, str]]
+    summary: Callable[[models.QuerySet[Any]], tuple[int, Decimal | None]]
+    values: Callable[[list[dict[str, Any]]], dict[int, Decimal]]  # of the page's rows
+    who: Callable[[dict[str, Any]], str]
+    how: Callable[[dict[str, Any]], str]
+    purpose: str
+
+
+def _donor_name(row: dict[str, Any]) -> str:
     """No donor: given anonymously; a donor without a name: anonymised once kept long enough."""
-    if name is None:
+    if row["donor__name"] is None:
         return _("anonymous donor")
-    return name or _("anonymised donor")
+    return row["donor__name"] or _("anonymised donor")
+
+
+def _ids(rows: list[dict[str, Any]]) -> list[int]:
+    return [row["pk"] for row in rows]
+
+
+_LOT_VALUE = models.Sum(models.F("received_quantity") * models.F("unit_value"))
+
+
+def _money_summary(records: models.QuerySet[Any]) -> tuple[int, Decimal | None]:
+    found = records.aggregate(count=models.Count("pk"), total=models.Sum("amount"))
+    return found["count"], found["total"]
+
+
+REGISTER_KINDS: dict[str, _Kind] = {
+    DonationKind.MONEY: _Kind(
+        model=MoneyDonation, day="received_on", route="giving:money",
+        fields=("donor__name", "amount", "method", "purpose"),
+        columns=lambda: (_("Donor"), _("Amount, EUR"), _("Paid by"), _("Purpose")),
+        summary=_money_summary,
+        values=lambda rows: {row["pk"]: row["amount"] for row in rows},
+        who=_donor_name,
+        how=lambda row: str(PaymentMethod(row["method"]).label),
+        purpose="purpose",
+    ),
+    DonationKind.IN_KIND: _Kind(
+        model=InKindDonation, day="received_on", route="giving:donation",
+        fields=("donor__name", "store__name", "note"),
+        columns=lambda: (_("Donor"), _("Estimated value, EUR"), _("Store"), _("Note")),
+        summary=lambda records: (
+            records.count(),
+            StockLot.objects.filter(donation__in=records).aggregate(total=_LOT_VALUE)["total"],
+        ),
+        values=lambda rows: dict(
+            StockLot.objects.filter(donation_id__in=_ids(rows)).order_by()
+            .values_list("donation_id").annotate(total=_LOT_VALUE)
+        ),
+        who=_donor_name,
+        how=lambda row: row["store__name"],
+        purpose="note",
+    ),
+    DonationKind.HANDED_OVER: _Kind(
+        model=Distribution, day="distributed_on", route="giving:distribution",
+        fields=("household__name", "case__number", "store__name", "note"),
+        columns=lambda: (_("Family or case"), _("Estimated value, EUR"), _("Store"), _("Note")),
+        summary=lambda records: (
+            records.count(),
+            DistributionLine.objects.filter(distribution__in=records).aggregate(
+                total=models.Sum("value")
+            )["total"],
+        ),
+        values=lambda rows: dict(
+            DistributionLine.objects.filter(distribution_id__in=_ids(rows)).order_by()
+            .values_list("distribution_id").annotate(total=models.Sum("value"))
+        ),
+        who=lambda row: row["household__name"]
+        or _("case %(number)s") % {"number": row["case__number"]},
+        how=lambda row: row["store__name"],
+        purpose="note",
+    ),
+}  # fmt: skip
+
+
+def _row(
+    read: _Kind, row: dict[str, Any], url: Callable[[int], str], values: dict[int, Decimal]
+) -> DonationRow:
+    return DonationRow(
+        url=url(row["pk"]),
+        number=row["number"],
+        on=row[read.day],
+        who=read.who(row),
+        value=values.get(row["pk"]) or Decimal(0),
+        how=read.how(row),
+        purpose=row[read.purpose],
+    )
 
 
 def donation_register(
     *, user: Any, organisation_id: int, kind: str, since: dt.date, until: dt.date,
     after: str | None = None, size: int | None = REGISTER_PAGE_SIZE,
 ) -> Register:  # fmt: skip
-    """The organisation's money or in-kind donations received from ``since`` to ``until``,
-    the latest first, a page at a time (``size`` None: all of them, for the export), with the
-    count and the sum of the period. In-kind donations at the estimated value of what came in,
-    summed for the page's donations only."""
-    money = kind == DonationKind.MONEY
-    donations = visible(user, REGISTER_MODELS[kind], organisation_id).filter(
-        received_on__range=(since, until)
+    """The organisation's money or in-kind donations received, or the things it handed over,
+    from ``since`` to ``until``, the latest first, a page at a time (``size`` None: all of
+    them, for the export), with the count and the sum of the period. Things at their estimated
+    value, summed for the page's records only."""
+    read = REGISTER_KINDS[kind]
+    records = visible(user, read.model, organisation_id).filter(
+        **{f"{read.day}__range": (since, until)}
     )
-    if money:
-        fields = ["pk", "number", "received_on", "amount", "method", "purpose"]
-        summed = donations.aggregate(count=models.Count("pk"), total=models.Sum("amount"))
-    else:
-        fields = ["pk", "number", "received_on", "store__name", "note"]
-        summed = {
-            "count": donations.count(),
-            "total": StockLot.objects.filter(donation__in=donations).aggregate(
-                total=models.Sum(models.F("received_quantity") * models.F("unit_value"))
-            )["total"],
-        }
-    rows = donations.values(*fields, "donor__name")
-    order = ("-received_on", "-id")
+    count, total = read.summary(records)
+    rows = records.values("pk", "number", read.day, *read.fields)
+    order = (f"-{read.day}", "-id")
     if size is None:
-        found = Page(list(rows.order_by(*order)), None)
+        found: Page[Any] = Page(list(rows.order_by(*order)), None)
     else:
         found = keyset_page(rows, order=order, after=after, size=size)
-    if money:
-        methods = dict(PaymentMethod.choices)
-        values = {row["pk"]: row["amount"] for row in found.rows}
-        hows = {row["pk"]: str(methods.get(row["method"], row["method"])) for row in found.rows}
-        purposes = {row["pk"]: row["purpose"] for row in found.rows}
-        url = url_for("giving:money")
-    else:
-        values = dict(
-            StockLot.objects.filter(donation_id__in=[row["pk"] for row in found.rows])
-            .order_by()
-            .values_list("donation_id")
-            .annotate(total=models.Sum(models.F("received_quantity") * models.F("unit_value")))
-        )
-        hows = {row["pk"]: row["store__name"] for row in found.rows}
-        purposes = {row["pk"]: row["note"] for row in found.rows}
-        url = url_for("giving:donation")
-    page = Page(
-        [
-            DonationRow(
-                url=url(row["pk"]),
-                number=row["number"],
-                received_on=row["received_on"],
-                donor=_donor_name(row["donor__name"]),
-                value=values.get(row["pk"]) or Decimal(0),
-                how=hows[row["pk"]],
-                purpose=purposes[row["pk"]],
-            )
-            for row in found.rows
-        ],
-        found.next_token,
-        found.started_after,
-    )
-    return Register(page=page, count=summed["count"], total=summed["total"] or Decimal(0))
+    values = read.values(found.rows)
+    url = url_for(read.route)
+    page = Page([_row(read, row, url, values) for row in found.rows], found.next_token,
+                found.started_after)  # fmt: skip
+    return Register(page, count, total or Decimal(0), read.columns())

@@ -84,10 +84,11 @@ class Donor(TenantModel):
 
 
 class DonationKind(models.TextChoices):
-    """The two registers of donations."""
+    """What the register of donations lists: what came in, and what went out."""
 
     MONEY = "money", _("money donations")
     IN_KIND = "in_kind", _("in-kind donations")
+    HANDED_OVER = "handed_over", _("things handed over to families")
 
 
 class PaymentMethod(models.TextChoices):

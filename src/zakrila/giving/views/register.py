@@ -1,5 +1,6 @@
-"""The register of donations: money or in-kind, received in a period, a page at a time with
-the period's count and sum, and the same as an Excel workbook for the accounts."""
+"""The register of donations: money or in-kind received, or things handed over, in a period, a
+page at a time with the period's count and sum, and the same as an Excel workbook for the
+accounts."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from zakrila.core.downloads import name_download
 from zakrila.core.http import MemberRequest
 from zakrila.giving.excel import XLSX, register_workbook
 from zakrila.giving.forms import DonationRegisterForm
-from zakrila.giving.models import DonationKind
-from zakrila.giving.queries import REGISTER_MODELS, donation_register
+from zakrila.giving.queries import REGISTER_KINDS, donation_register
 from zakrila.giving.views._common import NAV, organisation_of
 
 
@@ -33,7 +33,7 @@ def donations(request: MemberRequest) -> HttpResponse:
     audit_search(
         actor=request.user,
         organisation_id=organisation_id,
-        object_type=REGISTER_MODELS[kind]._meta.label_lower,
+        object_type=REGISTER_KINDS[kind].model._meta.label_lower,
         details={
             "list": True, "since": since.isoformat(), "until": until.isoformat(),
             "shown": len(register.page.rows),
@@ -47,7 +47,6 @@ def donations(request: MemberRequest) -> HttpResponse:
         "giving/donations.html",
         {
             "form": form,
-            "money": kind == DonationKind.MONEY,
             "since": since,
             "until": until,
             "register": register,
@@ -72,7 +71,7 @@ def donations_xlsx(request: MemberRequest) -> HttpResponse:
     with transaction.atomic():
         audit_record(
             action=AuditAction.EXPORT, actor=request.user, organisation_id=organisation_id,
-            object_type=REGISTER_MODELS[kind]._meta.label_lower,
+            object_type=REGISTER_KINDS[kind].model._meta.label_lower,
             details={
                 "since": since.isoformat(), "until": until.isoformat(), "format": "xlsx",
                 "rows": register.count,
