@@ -202,3 +202,13 @@ def test_the_register_is_not_for_who_does_not_work_with_giving(client, org):
     assert client.get(reverse("giving:donations")).status_code == 403
     assert client.get(reverse("giving:donations_xlsx")).status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_the_desk_leads_from_each_latest_ten_to_the_register_of_its_kind(client, coordinator):
+    client.force_login(coordinator)
+    desk = client.get(reverse("giving:index")).content.decode()
+    for kind in ("money", "in_kind", "handed_over"):
+        link = desk.split(f'data-testid="register-{kind}"')[0].rsplit('href="', 1)[1]
+        assert link.split('"')[0] == f"{reverse('giving:donations')}?kind={kind}"
+        page = client.get(link.split('"')[0]).content.decode()
+        assert f'<option value="{kind}" selected>' in page
