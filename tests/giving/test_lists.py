@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +18,7 @@ from tests.factories import member
 from tests.giving.conftest import in_month, make_volunteer, receive
 from zakrila.accounts.models import Role
 from zakrila.audit.models import AuditAction, AuditEvent
+from zakrila.giving.models import Donor, Volunteer
 from zakrila.giving.queries import LIST_PAGE_SIZE
 from zakrila.giving.services import (
     assignment_make,
@@ -234,3 +236,25 @@ def test_a_search_too_long_is_said_so_keeps_what_was_typed_and_lists_everyone(
     assert _rows(html, "donors") == ["Мария Петрова", "Стефан Петров"]
     event = AuditEvent.objects.filter(action=AuditAction.SEARCH).latest("id")
     assert event.details == {"list": True, "text": "", "shown": 2}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index")
+def test_the_search_by_part_of_a_name_has_a_trigram_index_on_the_very_expression_it_runs(
+    coordinator, org
+):
+    """Without it the search reads every donor of the organisation (11 ms at 20,000, against
+    0.1-0.5 ms with it: bench/giving.py's database, EXPLAIN ANALYZE)."""
+    searches = {
+        "giving_donor": Donor.objects.filter(name__icontains="Петров"),
+        "giving_volunteer": Volunteer.objects.filter(full_name__icontains="Петров"),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE indexdef LIKE %s",
+            ["%gin_trgm_ops%"],
+        )
+        indexed = dict(cursor.fetchall())
+    for table, search in searches.items():
+        column = "name" if table == "giving_donor" else "full_name"
+        assert f'UPPER("{table}"."{column}"::text) LIKE UPPER(' in str(search.query)
+        assert f"gin (upper(({column})::text) gin_trgm_ops)" in indexed[table]
