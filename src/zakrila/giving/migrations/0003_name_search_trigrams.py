@@ -1,6 +1,7 @@
 """PostgreSQL trigram indexes for finding donors and volunteers by part of the name: the lists'
 search (``name__icontains``, which PostgreSQL runs as ``UPPER(name::text) LIKE UPPER('%…%')``)
-read every donor of the organisation without one. The index is on that very expression.
+read every donor of the organisation without one. The index is on that very expression, and
+the tables are analysed at once so that the planner knows how common a name is.
 
 The embedded SQLite scans its rows (a few thousand at most there), so it needs none."""
 
@@ -22,6 +23,11 @@ def create(apps, schema_editor):
             f"USING gin (UPPER({column}::text) gin_trgm_ops)",
             params=None,
         )
+        # The statistics of the indexed expression, which only ANALYZE gathers: without them
+        # the planner guesses how many names match, and for a common one reads the trigram
+        # index for thousands of rows (19 ms at 20,000 donors) instead of walking the name
+        # index to the first 50 (0.5 ms).
+        schema_editor.execute(f"ANALYZE {table}", params=None)
 
 
 def drop(apps, schema_editor):
