@@ -103,3 +103,50 @@ def test_distribution_beyond_stock_is_refused_and_pdfs_open(page, demo_server): 
     text = " ".join(_pdf_text(response.body()).split())
     assert "СВИДЕТЕЛСТВО ЗА ДАРЕНИЕ" in text
     assert ("ЗКПО" in text and "10 на сто" in text) or ("ЗДДФЛ" in text and "5 на сто" in text)
+
+
+def test_the_register_of_a_period_and_its_workbook(page, demo_server):  # type: ignore[no-untyped-def]
+    """From the desk to what was handed over in the last year, on the page and in Excel, the same
+    count; a period ending before it starts is said so and kept."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{demo_server}/accounts/login/")
+    page.locator("#id_username").fill("giving_coordinator@demo.zakrila.bg")
+    page.locator("#id_password").fill("zakrila-demo-2026")
+    page.locator("form button.primary").click()
+    page.wait_for_url(f"{demo_server}/")
+    page.goto(f"{demo_server}/giving/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Дневник на даренията").click()
+
+    today = timezone.localdate()
+    page.locator("#id_kind").select_option("handed_over")
+    page.locator("#id_since").fill((today - dt.timedelta(days=365)).isoformat())
+    page.locator("#id_until").fill(today.isoformat())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Показване").click()
+    rows = page.get_by_test_id("register").locator("tbody tr")
+    total = page.get_by_test_id("register-total").inner_text()
+    count = int(re.search(r": (\d+) запис", total).group(1))
+    assert count >= rows.count() > 0
+    assert (
+        page.get_by_test_id("register").locator("th").nth(2).inner_text() == "Семейство или случай"
+    )
+    page.screenshot(path=str(ARTIFACTS / "giving-register.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_test_id("register-xlsx").click()
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    lines = list(sheet.iter_rows(values_only=True))
+    assert len(lines) - 3 == count and lines[-1][:2] == ("Общо", count)
+
+    page.locator("#id_since").fill(today.isoformat())
+    page.locator("#id_until").fill((today - dt.timedelta(days=1)).isoformat())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Показване").click()
+    assert "Крайната дата е преди началната." in page.content()
+    assert page.locator("#id_since").input_value() == today.isoformat()
