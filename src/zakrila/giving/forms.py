@@ -58,7 +58,7 @@ class DonationRegisterForm(forms.Form):
     unless chosen)."""
 
     kind = forms.ChoiceField(
-        label=_("Donations"), required=False, choices=DonationKind.choices,
+        label=_("What"), required=False, choices=DonationKind.choices,
     )  # fmt: skip
     since = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
     until = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)

@@ -4,6 +4,8 @@ accounts."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
@@ -54,7 +56,7 @@ def donations(request: MemberRequest) -> HttpResponse:
             "next_token": register.page.next_token,
             "first_page": register.page.started_after is None,
             "query": query.urlencode(),
-            "export_query": "&".join(f"{key}={value}" for key, value in period.items()),
+            "export_query": urlencode(period),
             "nav_active": NAV,
         },
     )
