@@ -13,21 +13,17 @@ import pytest
 from pypdf import PdfReader
 
 from tests.browser.pickers import picker_value
+from tests.browser.session import sign_in
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
-PASSWORD = "zakrila-demo-2026"
 
 
 def _signed_in(browser, server, email):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="bg-BG")
     page = context.new_page()
-    page.goto(f"{server}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{server}/")
+    sign_in(page, server, email)
     return page
 
 

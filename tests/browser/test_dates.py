@@ -7,22 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.session import sign_in
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
 
 
-def _sign_in(page, server: str, email: str) -> None:
-    page.goto(f"{server}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill("zakrila-demo-2026")
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{server}/")
-
-
 def test_a_birth_date_is_chosen_in_the_picker_and_shown_dd_mm_yyyy(page, demo_server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _sign_in(page, demo_server, "case_manager@demo.zakrila.bg")
+    sign_in(page, demo_server, "case_manager@demo.zakrila.bg")
     page.goto(f"{demo_server}/people/new/")
     birth = page.get_by_label("Дата на раждане")
     assert birth.get_attribute("type") == "date"
@@ -41,7 +35,7 @@ def test_a_birth_date_is_chosen_in_the_picker_and_shown_dd_mm_yyyy(page, demo_se
 
 
 def test_the_admission_time_is_a_date_and_time_picker(page, demo_server):
-    _sign_in(page, demo_server, "carer@demo.zakrila.bg")
+    sign_in(page, demo_server, "carer@demo.zakrila.bg")
     page.goto(f"{demo_server}/placements/")
     page.get_by_role("link", name="Звено „Спешен прием“").click()
     page.get_by_test_id("beds").locator("tr", has_text="Стая").filter(

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.session import sign_in
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
@@ -32,11 +34,7 @@ def _in_stock(page, name: str) -> float:  # type: ignore[no-untyped-def]
 
 def test_distribution_beyond_stock_is_refused_and_pdfs_open(page, demo_server):  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.goto(f"{demo_server}/accounts/login/")
-    page.locator("#id_username").fill("giving_coordinator@demo.zakrila.bg")
-    page.locator("#id_password").fill("zakrila-demo-2026")
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{demo_server}/")
+    sign_in(page, demo_server, "giving_coordinator@demo.zakrila.bg")
     assert page.get_by_test_id("card-giving").is_visible()
 
     # The store: what is in it, nearest expiry first.
@@ -114,11 +112,7 @@ def test_the_register_of_a_period_and_its_workbook(page, demo_server):  # type: 
     from openpyxl import load_workbook
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.goto(f"{demo_server}/accounts/login/")
-    page.locator("#id_username").fill("giving_coordinator@demo.zakrila.bg")
-    page.locator("#id_password").fill("zakrila-demo-2026")
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{demo_server}/")
+    sign_in(page, demo_server, "giving_coordinator@demo.zakrila.bg")
     page.goto(f"{demo_server}/giving/")
     with page.expect_navigation():
         page.get_by_role("link", name="Дневник на даренията").click()

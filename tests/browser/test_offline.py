@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.session import sign_in
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
-PASSWORD = "zakrila-demo-2026"
 FIELD_WORKER = "field_worker@demo.zakrila.bg"
 CASE_MANAGER = "case_manager@demo.zakrila.bg"
 PHONE = {
@@ -46,18 +47,6 @@ def phones(browser: Any) -> Iterator[Any]:
     yield phone
     for context in made:
         context.close()
-
-
-def _sign_in(page: Any, server: str, email: str) -> None:
-    page.goto(f"{server}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button.primary").click()
-    try:
-        page.wait_for_url(f"{server}/")
-    except Exception as error:  # what the page said instead, for whoever reads the failure
-        said = page.locator("body").inner_text()[:500]
-        raise AssertionError(f"{email} was not signed in: {page.url}\n{said}") from error
 
 
 def _session_ends(context: Any) -> None:
@@ -137,7 +126,7 @@ def test_a_contact_recorded_offline_reaches_the_server_exactly_once(
     phones: Any, demo_server: str, demo_data_dir: Path
 ) -> None:
     context, page = phones()
-    _sign_in(page, demo_server, FIELD_WORKER)
+    sign_in(page, demo_server, FIELD_WORKER)
     _worker_ready(page)
     case_id, number = _open_case(demo_data_dir)
     contact_url = f"{demo_server}/cases/{case_id}/contacts/new/"
@@ -198,7 +187,7 @@ def test_a_conflicting_offline_edit_is_refused_and_shown_nothing_overwritten(
     phones: Any, demo_server: str, demo_data_dir: Path
 ) -> None:
     context, page = phones()
-    _sign_in(page, demo_server, FIELD_WORKER)
+    sign_in(page, demo_server, FIELD_WORKER)
     _worker_ready(page)
     case_id, _number = _open_case(demo_data_dir, skip=1)
     person_id = _query(demo_data_dir, "SELECT person_id FROM cases_case WHERE id = ?", case_id)[0][
@@ -221,7 +210,7 @@ def test_a_conflicting_offline_edit_is_refused_and_shown_nothing_overwritten(
 
     # Meanwhile, in the office, the case manager changes the same record.
     _office_context, office = phones()
-    _sign_in(office, demo_server, CASE_MANAGER)
+    sign_in(office, demo_server, CASE_MANAGER)
     office.goto(edit_url)
     phone_number = "0888 " + uuid.uuid4().hex[:6]
     office.get_by_label("Телефон").fill(phone_number)
@@ -261,7 +250,7 @@ def test_the_outbox_is_one_users_and_is_cleared_at_sign_out(
     phones: Any, demo_server: str, demo_data_dir: Path
 ) -> None:
     context, page = phones()
-    _sign_in(page, demo_server, FIELD_WORKER)
+    sign_in(page, demo_server, FIELD_WORKER)
     _worker_ready(page)
     case_id, _number = _open_case(demo_data_dir, skip=2)
     contact_url = f"{demo_server}/cases/{case_id}/contacts/new/"
@@ -281,7 +270,7 @@ def test_the_outbox_is_one_users_and_is_cleared_at_sign_out(
 
     # Another worker signs in on the same tablet: they neither see nor send it, and the first
     # worker's kept page is gone.
-    _sign_in(page, demo_server, CASE_MANAGER)
+    sign_in(page, demo_server, CASE_MANAGER)
     page.goto(f"{demo_server}/outbox/")
     expect(page.get_by_test_id("outbox-empty")).to_be_visible()
     expect(page.get_by_test_id("outbox-count")).to_be_hidden()
@@ -291,7 +280,7 @@ def test_the_outbox_is_one_users_and_is_cleared_at_sign_out(
 
     # The first worker signs in again: it is sent.
     _session_ends(context)
-    _sign_in(page, demo_server, FIELD_WORKER)
+    sign_in(page, demo_server, FIELD_WORKER)
     expect(page.get_by_test_id("outbox-toasts")).to_contain_text("Изпратено")
     assert _contacts_noted(demo_data_dir, note) == 1
 
@@ -313,7 +302,7 @@ def test_the_outbox_is_one_users_and_is_cleared_at_sign_out(
         page.get_by_test_id("logout").click()
     page.wait_for_url(f"{demo_server}/accounts/login/")
     assert warnings and "1 запис" in warnings[0]
-    _sign_in(page, demo_server, FIELD_WORKER)
+    sign_in(page, demo_server, FIELD_WORKER)
     assert page.evaluate(f"async () => (await ZakrilaOutbox.list(({OWNER})())).length") == 0
     assert not _kept(page, contact_url)
 
@@ -326,7 +315,7 @@ def test_a_contact_whose_sending_fails_on_the_network_waits_in_the_outbox(
     # routing, so once the worker controlled the page (sooner or later, by the machine's pace)
     # the "lost" request reached the server. The outbox itself does not need the worker.
     context, page = phones(service_workers="block")
-    _sign_in(page, demo_server, FIELD_WORKER)
+    sign_in(page, demo_server, FIELD_WORKER)
     case_id, _number = _open_case(demo_data_dir, skip=3)
     page.goto(f"{demo_server}/cases/{case_id}/contacts/new/")
 

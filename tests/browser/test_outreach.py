@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.session import sign_in
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
-PASSWORD = "zakrila-demo-2026"
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 3,
@@ -35,14 +36,6 @@ def phone(browser: Any) -> Iterator[tuple[Any, Any]]:
     context = browser.new_context(**PHONE)
     yield context, context.new_page()
     context.close()
-
-
-def _sign_in(page: Any, server: str, email: str) -> None:
-    page.goto(f"{server}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{server}/")
 
 
 def _query(data_dir: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
@@ -76,7 +69,7 @@ def test_a_street_contact_recorded_offline_on_a_phone_reaches_the_server_exactly
     phone: Any, demo_server: str, demo_data_dir: Path
 ) -> None:
     context, page = phone
-    _sign_in(page, demo_server, "field_worker@demo.zakrila.bg")
+    sign_in(page, demo_server, "field_worker@demo.zakrila.bg")
     page.evaluate(
         """async () => {
             await navigator.serviceWorker.ready;
@@ -150,7 +143,7 @@ def test_a_street_contact_recorded_offline_on_a_phone_reaches_the_server_exactly
 def test_fifteen_peoples_attendance_is_one_tap_each_and_who_stopped_coming_is_shown(
     page: Any, demo_server: str, demo_data_dir: Path
 ) -> None:
-    _sign_in(page, demo_server, "specialist@demo.zakrila.bg")
+    sign_in(page, demo_server, "specialist@demo.zakrila.bg")
     page.goto(f"{demo_server}/programmes/groups/")
     with page.expect_navigation():
         page.get_by_test_id("groups").get_by_role("link").first.click()
@@ -201,7 +194,7 @@ def test_attendance_taken_offline_that_a_colleague_changed_meanwhile_is_refused_
     office_context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="bg-BG")
     try:
         tablet = tablet_context.new_page()
-        _sign_in(tablet, demo_server, "specialist@demo.zakrila.bg")
+        sign_in(tablet, demo_server, "specialist@demo.zakrila.bg")
         tablet.evaluate("async () => { await navigator.serviceWorker.ready; }")
         tablet.goto(f"{demo_server}/programmes/groups/")
         with tablet.expect_navigation():
@@ -231,7 +224,7 @@ def test_attendance_taken_offline_that_a_colleague_changed_meanwhile_is_refused_
 
         # Meanwhile a colleague saves the same list in the office.
         office = office_context.new_page()
-        _sign_in(office, demo_server, "director@demo.zakrila.bg")
+        sign_in(office, demo_server, "director@demo.zakrila.bg")
         office.goto(url)
         office.get_by_test_id("attendance-row").nth(1).click()
         with office.expect_navigation():
@@ -268,7 +261,7 @@ def test_attendance_taken_offline_that_a_colleague_changed_meanwhile_is_refused_
 def test_an_anonymous_call_is_logged_in_under_a_minute_with_no_personal_data(
     page: Any, demo_server: str, demo_data_dir: Path
 ) -> None:
-    _sign_in(page, demo_server, "specialist@demo.zakrila.bg")
+    sign_in(page, demo_server, "specialist@demo.zakrila.bg")
     page.goto(f"{demo_server}/programmes/line/")
     started = time.monotonic()
     with page.expect_navigation():

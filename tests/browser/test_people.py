@@ -6,22 +6,15 @@ from pathlib import Path
 import pytest
 
 from tests.browser.pickers import picker_value
+from tests.browser.session import sign_in
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
 
 
-def _sign_in(page, server, email):
-    page.goto(f"{server}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill("zakrila-demo-2026")
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{server}/")
-
-
 def test_the_search_box_finds_a_child_typed_in_latin_as_you_type(page, demo_server):
-    _sign_in(page, demo_server, "case_manager@demo.zakrila.bg")
+    sign_in(page, demo_server, "case_manager@demo.zakrila.bg")
     page.get_by_test_id("people-search").press_sequentially("jordanka khristova", delay=20)
     results = page.get_by_test_id("people-search-results")
     results.wait_for()
@@ -36,7 +29,7 @@ def test_the_search_box_finds_a_child_typed_in_latin_as_you_type(page, demo_serv
 
 
 def test_registering_a_child_shows_a_likely_duplicate_first(page, demo_server):
-    _sign_in(page, demo_server, "case_manager@demo.zakrila.bg")
+    sign_in(page, demo_server, "case_manager@demo.zakrila.bg")
     # The demo's Jordanka is nine years and forty days old; the date is read from her page.
     page.goto(f"{demo_server}/people/search/?q=Йорданка+Христова")
     page.get_by_role("link", name="Йорданка Петрова Христова").first.click()

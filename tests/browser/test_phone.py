@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.session import sign_in
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
-PASSWORD = "zakrila-demo-2026"
 PHONE = {"width": 390, "height": 844}
 
 WIDE = "document.documentElement.scrollWidth"
@@ -22,11 +23,7 @@ def _phone(browser, server, email):
         viewport=PHONE, locale="bg-BG", is_mobile=True, has_touch=True, device_scale_factor=2
     )
     page = context.new_page()
-    page.goto(f"{server}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{server}/")
+    sign_in(page, server, email)
     return page
 
 

@@ -14,11 +14,11 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.pickers import picker_value
+from tests.browser.session import sign_in
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
-PASSWORD = "zakrila-demo-2026"
 LATIN = str.maketrans({"Ц": "c", "О": "o", "П": "p"})
 
 
@@ -44,14 +44,6 @@ def _night(at: str = "02:30") -> str:
 def _minutes_ago(minutes: int) -> str:
     moment = dt.datetime.now() - dt.timedelta(minutes=minutes)  # noqa: DTZ005  (as above)
     return f"{moment:%d.%m.%Y %H:%M}"
-
-
-def _sign_in(page, server: str, email: str) -> None:
-    page.goto(f"{server}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{server}/")
 
 
 def _submit(page, name: str) -> None:
@@ -80,7 +72,7 @@ def test_a_night_admission_from_the_search_box_the_diary_the_discharge_and_the_f
     page, demo_server
 ):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _sign_in(page, demo_server, "case_manager@demo.zakrila.bg")
+    sign_in(page, demo_server, "case_manager@demo.zakrila.bg")
     page.goto(f"{demo_server}/cases/")
     number = (
         page.get_by_test_id("case-list")
@@ -132,7 +124,7 @@ def test_the_carer_on_duty_registers_and_admits_a_new_child_then_admits_her_agai
     page, demo_server
 ):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _sign_in(page, demo_server, "carer@demo.zakrila.bg")
+    sign_in(page, demo_server, "carer@demo.zakrila.bg")
     page.goto(f"{demo_server}/placements/")
     page.get_by_role("link", name="Звено „Спешен прием“").click()
     present = _present(page)

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.browser.pickers import picker_value
+from tests.browser.session import sign_in
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
-PASSWORD = "zakrila-demo-2026"
 
 
 def _today() -> dt.date:
@@ -27,14 +27,6 @@ def _today() -> dt.date:
 
 def _d(day: dt.date) -> str:
     return f"{day:%d.%m.%Y}"
-
-
-def _sign_in(page, server: str, email: str) -> None:
-    page.goto(f"{server}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{server}/")
 
 
 def _field(page, label: str):
@@ -55,7 +47,7 @@ def _programme_page(page, server: str, name: str) -> None:
 
 def test_a_maternity_signal_at_night_to_the_mother_going_home_is_counted(page, demo_server):
     server = demo_server
-    _sign_in(page, server, "case_manager@demo.zakrila.bg")
+    sign_in(page, server, "case_manager@demo.zakrila.bg")
     _programme_page(page, server, "Превенция на ниво родилен дом")
     year = _today().year
     before = int(page.get_by_test_id(f"home-{year}").inner_text())
@@ -96,7 +88,7 @@ def test_a_maternity_signal_at_night_to_the_mother_going_home_is_counted(page, d
 
 def test_a_pregnancy_at_ten_weeks_shows_its_contacts_and_overdue_ones_reach_home(page, demo_server):  # fmt: skip
     server = demo_server
-    _sign_in(page, server, "field_worker@demo.zakrila.bg")
+    sign_in(page, server, "field_worker@demo.zakrila.bg")
     assert page.get_by_test_id("home-overdue-visits").is_visible()
     page.get_by_test_id("home-overdue-visits").get_by_role("link").click()
     overdue = page.get_by_test_id("overdue-visits")
@@ -119,7 +111,7 @@ def test_a_pregnancy_at_ten_weeks_shows_its_contacts_and_overdue_ones_reach_home
 
 def test_an_early_intervention_child_with_three_screenings_has_a_chart_per_domain(page, demo_server):  # fmt: skip
     server = demo_server
-    _sign_in(page, server, "specialist@demo.zakrila.bg")
+    sign_in(page, server, "specialist@demo.zakrila.bg")
     _programme_page(page, server, "Ранна интервенция")
     page.get_by_test_id("enrolled").get_by_role("link").first.click()
     enrolment_url = page.url
@@ -141,7 +133,7 @@ def test_an_early_intervention_child_with_three_screenings_has_a_chart_per_domai
 
 def test_a_child_moved_to_a_family_in_march_is_followed_up_and_counted(page, demo_server):
     server = demo_server
-    _sign_in(page, server, "case_manager@demo.zakrila.bg")
+    sign_in(page, server, "case_manager@demo.zakrila.bg")
     _programme_page(page, server, "Деинституционализация")
     counted = page.get_by_test_id("twelve-months").inner_text()
     in_family = int(re.search(r"семейство: (\d+);", counted).group(1))

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.session import sign_in
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
@@ -43,11 +45,7 @@ def test_case_manager_signs_in_sees_bulgarian_home_switches_to_english_and_signs
 
 
 def test_unit_switcher_narrows_the_home_page(page, demo_server):
-    page.goto(f"{demo_server}/accounts/login/")
-    page.locator("#id_username").fill("director@demo.zakrila.bg")
-    page.locator("#id_password").fill("zakrila-demo-2026")
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{demo_server}/")
+    sign_in(page, demo_server, "director@demo.zakrila.bg")
     with page.expect_navigation():
         page.locator("#unit-switch").select_option(label="ЦНСТ „Розова къща“")
     text = page.get_by_test_id("home-units").inner_text()
@@ -57,11 +55,7 @@ def test_unit_switcher_narrows_the_home_page(page, demo_server):
 
 def test_changing_the_unit_asks_before_throwing_away_a_half_filled_form(page, demo_server):
     """#12 §4.11: typed text in a form is never lost to the unit switch without asking."""
-    page.goto(f"{demo_server}/accounts/login/")
-    page.locator("#id_username").fill("case_manager@demo.zakrila.bg")
-    page.locator("#id_password").fill("zakrila-demo-2026")
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{demo_server}/")
+    sign_in(page, demo_server, "case_manager@demo.zakrila.bg")
     page.goto(f"{demo_server}/people/new/")
     page.locator("#id_first_name").fill("Недовършена")
     shown = page.locator("#unit-switch").input_value()

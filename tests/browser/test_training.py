@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.session import sign_in
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("ZAKRILA_TEST_ARTIFACTS", "test-artifacts"))
@@ -18,11 +20,7 @@ ABSENT = 2  # the trainees who do not come to today's last module
 
 def test_attendance_completion_certificates_and_the_public_page(browser, page, demo_server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.goto(f"{demo_server}/accounts/login/")
-    page.locator("#id_username").fill("trainer@demo.zakrila.bg")
-    page.locator("#id_password").fill("zakrila-demo-2026")
-    page.locator("form button.primary").click()
-    page.wait_for_url(f"{demo_server}/")
+    sign_in(page, demo_server, "trainer@demo.zakrila.bg")
 
     # The trainer's day starts with today's session of module 8, its attendance still to take.
     card = page.get_by_test_id("card-trainer")
