@@ -395,7 +395,11 @@ class _Kind:
     fields: tuple[str, ...]
     columns: Callable[[], tuple[str, str, str, str]]
     summary: Callable[[models.QuerySet[Any]], tuple[int, Decimal | None]]
-    values: Callable[[list[dict[str, Any]]], dict[int, Decimal]]  # of the page's rows
+    # Each record's value: a field of its row, or summed from its lines for the records given
+    # (the page's ids, or the period's query for the export: a year's ids in one IN would be
+    # tens of thousands of parameters).
+    value: str | None
+    values: Callable[[Any], dict[int, Decimal]] | None
     who: Callable[[dict[str, Any]], str]
     how: Callable[[dict[str, Any]], str]
     purpose: str
@@ -406,10 +410,6 @@ def _donor_name(row: dict[str, Any]) -> str:
     if row["donor__name"] is None:
         return _("anonymous donor")
     return row["donor__name"] or _("anonymised donor")
-
-
-def _ids(rows: list[dict[str, Any]]) -> list[int]:
-    return [row["pk"] for row in rows]
 
 
 _LOT_VALUE = models.Sum(models.F("received_quantity") * models.F("unit_value"))
@@ -426,7 +426,8 @@ REGISTER_KINDS: dict[str, _Kind] = {
         fields=("donor__name", "amount", "method", "purpose"),
         columns=lambda: (_("Donor"), _("Amount, EUR"), _("Paid by"), _("Purpose")),
         summary=_money_summary,
-        values=lambda rows: {row["pk"]: row["amount"] for row in rows},
+        value="amount",
+        values=None,
         who=_donor_name,
         how=lambda row: str(PaymentMethod(row["method"]).label),
         purpose="purpose",
@@ -439,8 +440,9 @@ REGISTER_KINDS: dict[str, _Kind] = {
             records.count(),
             StockLot.objects.filter(donation__in=records).aggregate(total=_LOT_VALUE)["total"],
         ),
-        values=lambda rows: dict(
-            StockLot.objects.filter(donation_id__in=_ids(rows)).order_by()
+        value=None,
+        values=lambda records: dict(
+            StockLot.objects.filter(donation_id__in=records).order_by()
             .values_list("donation_id").annotate(total=_LOT_VALUE)
         ),
         who=_donor_name,
@@ -457,8 +459,9 @@ REGISTER_KINDS: dict[str, _Kind] = {
                 total=models.Sum("value")
             )["total"],
         ),
-        values=lambda rows: dict(
-            DistributionLine.objects.filter(distribution_id__in=_ids(rows)).order_by()
+        value=None,
+        values=lambda records: dict(
+            DistributionLine.objects.filter(distribution_id__in=records).order_by()
             .values_list("distribution_id").annotate(total=models.Sum("value"))
         ),
         who=lambda row: row["household__name"]
@@ -502,7 +505,12 @@ def donation_register(
         found: Page[Any] = Page(list(rows.order_by(*order)), None)
     else:
         found = keyset_page(rows, order=order, after=after, size=size)
-    values = read.values(found.rows)
+    if read.value:
+        values = {row["pk"]: row[read.value] for row in found.rows}
+    else:
+        assert read.values is not None  # noqa: S101  (a kind has one or the other)
+        which = records.values("pk") if size is None else [row["pk"] for row in found.rows]
+        values = read.values(which)
     url = url_for(read.route)
     page = Page([_row(read, row, url, values) for row in found.rows], found.next_token,
                 found.started_after)  # fmt: skip
