@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 from urllib.parse import quote
 
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
@@ -59,3 +60,11 @@ def name_download(response: R, filename: str, *, inline: bool = False) -> R:
     """Name the response's file (for PDFs, spreadsheets, JSON and documents alike)."""
     response["Content-Disposition"] = content_disposition(filename, inline=inline)
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def spreadsheet_download(content: bytes, filename: str) -> HttpResponse:
+    """An Excel workbook as a named download."""
+    return name_download(HttpResponse(content, content_type=XLSX), filename)

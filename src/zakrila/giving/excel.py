@@ -16,8 +16,6 @@ from zakrila.giving.figures import MONTHS, GivingFigures, kind_labels
 from zakrila.giving.models import DonationKind
 from zakrila.giving.queries import Register
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _header(sheet: Worksheet, title: str, first: str) -> None:
     sheet.append([title])

@@ -24,7 +24,7 @@ from zakrila.accounts.policy import (
 )
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, audit_view
-from zakrila.core.downloads import name_download
+from zakrila.core.downloads import spreadsheet_download
 from zakrila.core.forms import apply_errors
 from zakrila.core.http import MemberRequest
 from zakrila.core.models import Submission
@@ -431,8 +431,7 @@ def figures_xlsx(request: MemberRequest, pk: int) -> HttpResponse:
         action=AuditAction.EXPORT, actor=request.user, obj=unit, object_type="placements.figures",
         details={"year": year, "format": "xlsx"},
     )  # fmt: skip
-    response = HttpResponse(
+    return spreadsheet_download(
         figures_workbook(unit, year, occupancy_for_year(unit, year)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"placements-{unit.pk}-{year}.xlsx",
     )
-    return name_download(response, f"placements-{unit.pk}-{year}.xlsx")

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
-from zakrila.core.downloads import name_download
+from zakrila.core.downloads import spreadsheet_download
 from zakrila.core.http import MemberRequest
-from zakrila.giving.excel import XLSX, figures_workbook
+from zakrila.giving.excel import figures_workbook
 from zakrila.giving.figures import MONTHS, giving_figures, kind_labels
 from zakrila.giving.views._common import NAV, organisation_of
 
@@ -70,5 +70,4 @@ def figures_xlsx(request: MemberRequest) -> HttpResponse:
             object_type="giving.figures", details={"year": data.year, "format": "xlsx"},
         )  # fmt: skip
     content = figures_workbook(request.membership.organisation.display_name, data)
-    response = HttpResponse(content, content_type=XLSX)
-    return name_download(response, f"giving-figures-{data.year}.xlsx")
+    return spreadsheet_download(content, f"giving-figures-{data.year}.xlsx")

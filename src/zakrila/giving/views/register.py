@@ -13,9 +13,9 @@ from django.shortcuts import render
 
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, audit_search
-from zakrila.core.downloads import name_download
+from zakrila.core.downloads import spreadsheet_download
 from zakrila.core.http import MemberRequest
-from zakrila.giving.excel import XLSX, register_workbook
+from zakrila.giving.excel import register_workbook
 from zakrila.giving.forms import DonationRegisterForm
 from zakrila.giving.queries import REGISTER_KINDS, donation_register
 from zakrila.giving.views._common import NAV, organisation_of
@@ -82,5 +82,6 @@ def donations_xlsx(request: MemberRequest) -> HttpResponse:
     content = register_workbook(
         request.membership.organisation.display_name, kind, since, until, register
     )
-    response = HttpResponse(content, content_type=XLSX)
-    return name_download(response, f"donations-{kind}-{since.isoformat()}-{until.isoformat()}.xlsx")
+    return spreadsheet_download(
+        content, f"donations-{kind}-{since.isoformat()}-{until.isoformat()}.xlsx"
+    )

@@ -19,7 +19,7 @@ from zakrila.accounts.policy import (
 )
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
-from zakrila.core.downloads import name_download
+from zakrila.core.downloads import XLSX, name_download
 from zakrila.core.http import MemberRequest
 from zakrila.organisations.models import Programme
 from zakrila.programmes.exports import export_rows, rows_to_workbook
@@ -110,7 +110,7 @@ def _export(request: MemberRequest, pk: int, fmt: str) -> HttpResponse:
     else:
         response = HttpResponse(
             rows_to_workbook(programme.name, header, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX,
         )
     return name_download(response, f"programme-{programme.pk}-{stamp}.{fmt}")
 

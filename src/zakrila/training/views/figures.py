@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from zakrila.accounts.policy import cohorts_visible_to, require
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record
-from zakrila.core.downloads import name_download
+from zakrila.core.downloads import spreadsheet_download
 from zakrila.core.http import MemberRequest
 from zakrila.training.excel import figures_workbook
 from zakrila.training.figures import TrainingFigures, training_figures
@@ -83,9 +83,8 @@ def figures_xlsx(request: MemberRequest) -> HttpResponse:
             action=AuditAction.EXPORT, actor=request.user, organisation_id=organisation_id,
             object_type="training.figures", details={"year": data.year, "format": "xlsx"},
         )  # fmt: skip
-    response = HttpResponse(
-        figures_workbook(request.membership.organisation.display_name, data),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     suffix = data.year or "all"
-    return name_download(response, f"training-figures-{suffix}.xlsx")
+    return spreadsheet_download(
+        figures_workbook(request.membership.organisation.display_name, data),
+        f"training-figures-{suffix}.xlsx",
+    )
