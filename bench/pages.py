@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import statistics
@@ -36,6 +37,11 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key (cumulative)")
     parser.add_argument("--top", type=int, default=30, help="cProfile lines (30)")
     parser.add_argument("--queries", action="store_true", help="print every query of one run")
+    parser.add_argument(
+        "--server-gc",
+        action="store_true",
+        help="the garbage collector as 'zakrila serve' sets it (zakrila.core.server.settle_memory)",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -97,6 +103,12 @@ def main() -> None:
                 browser.get(url)
             print(f"\n{url}: {len(timer.times)} queries, {sum(timer.times):.2f} ms")
         return
+    if args.server_gc:
+        from zakrila.core.server import settle_memory
+
+        settle_memory()
+    collections = Collections()
+    gc.callbacks.append(collections)
     profiler = cProfile.Profile() if args.profile else None
     measured: dict[str, list[tuple[float, float, float]]] = {url: [] for url in urls}
     for _ in range(args.runs):
@@ -106,16 +118,43 @@ def main() -> None:
             measured[url].append(browser.timed(url))
             if profiler:
                 profiler.disable()
+    gc.callbacks.remove(collections)
     print("| page | wall ms | SQL ms | CPU ms |")
     print("|---|---|---|---|")
     for url, values in measured.items():
         wall, sql, cpu = (statistics.median(column) for column in zip(*values, strict=True))
         print(f"| {url} | {wall:.2f} | {sql:.2f} | {cpu:.2f} |")
+    requests = args.runs * len(urls)
+    print(
+        f"\ngarbage collector (thresholds {gc.get_threshold()}): "
+        + ", ".join(
+            f"{count} collections of generation {generation}"
+            for generation, count in enumerate(collections.counts)
+        )
+        + f"; {collections.cpu_ms / requests:.2f} ms of CPU a request in them"
+        f" ({requests} requests)"
+    )
     if profiler:
         stats = pstats.Stats(profiler)
         stats.sort_stats(args.sort).print_stats(args.top)
         if args.callers:
             stats.print_callers(args.callers)
+
+
+class Collections:
+    """A ``gc.callbacks`` entry: how many collections of each generation, and their CPU."""
+
+    def __init__(self) -> None:
+        self.counts = [0, 0, 0]
+        self.cpu_ms = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.counts[info["generation"]] += 1
+            self.cpu_ms += (time.process_time() - self._started) * 1000
 
 
 class Logged:
