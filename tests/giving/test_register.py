@@ -238,3 +238,33 @@ def test_the_workbook_values_things_by_their_lines_read_through_the_periods_quer
     assert rows[-1][:4] == ("Общо", 2, None, 62)
     by_donation = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and "stocklot" in q["sql"]]
     assert by_donation and all("IN (SELECT" in sql for sql in by_donation)
+
+
+def test_a_period_too_long_for_one_workbook_is_refused_with_the_period_kept(
+    client, coordinator, org, monkeypatch
+):
+    """More records than one workbook takes: said so in Bulgarian on the register of the same
+    period, nothing read but the count, no export recorded; at the limit the workbook comes."""
+    from zakrila.giving.views import register
+
+    donor = _donor(coordinator, org, "Мария Петрова")
+    for n in range(3):
+        _money(coordinator, donor, DAY, f"{n + 1}.00")
+    monkeypatch.setattr(register, "REGISTER_EXPORT_LIMIT", 2)
+    client.force_login(coordinator)
+
+    response = client.get(reverse("giving:donations_xlsx"), {"kind": "money", **PERIOD})
+
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{reverse('giving:donations')}?kind=money&since=2026-03-01&until=2026-03-31"
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Този период съдържа 3 записа, повече отколкото побира един файл (2)." in page
+    assert 'value="2026-03-01"' in page and 'value="2026-03-31"' in page
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+    monkeypatch.setattr(register, "REGISTER_EXPORT_LIMIT", 3)
+    response = client.get(reverse("giving:donations_xlsx"), {"kind": "money", **PERIOD})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 1

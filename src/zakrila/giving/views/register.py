@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from zakrila.audit.models import AuditAction
 from zakrila.audit.services import audit_record, audit_search
@@ -17,7 +21,12 @@ from zakrila.core.downloads import spreadsheet_download
 from zakrila.core.http import MemberRequest
 from zakrila.giving.excel import register_workbook
 from zakrila.giving.forms import DonationRegisterForm
-from zakrila.giving.queries import REGISTER_KINDS, donation_register
+from zakrila.giving.queries import (
+    REGISTER_EXPORT_LIMIT,
+    REGISTER_KINDS,
+    RegisterTooLong,
+    donation_register,
+)
 from zakrila.giving.views._common import NAV, organisation_of
 
 
@@ -66,10 +75,26 @@ def donations(request: MemberRequest) -> HttpResponse:
 def donations_xlsx(request: MemberRequest) -> HttpResponse:
     organisation_id = organisation_of(request)
     kind, since, until = DonationRegisterForm(request.GET or None).period()
-    register = donation_register(
-        user=request.user, organisation_id=organisation_id, kind=kind, since=since, until=until,
-        size=None,
-    )  # fmt: skip
+    try:
+        register = donation_register(
+            user=request.user, organisation_id=organisation_id, kind=kind, since=since,
+            until=until, size=None, at_most=REGISTER_EXPORT_LIMIT,
+        )  # fmt: skip
+    except RegisterTooLong as too_long:
+        # Nothing was exported, so nothing to record; the register opens on the same period.
+        messages.error(
+            request,
+            _(
+                "This period holds %(count)s records, more than one workbook takes "
+                "(%(limit)s). Choose a shorter period and download it in parts."
+            )
+            % {
+                "count": number_format(too_long.count, force_grouping=True),
+                "limit": number_format(too_long.limit, force_grouping=True),
+            },
+        )
+        period = {"kind": kind, "since": since.isoformat(), "until": until.isoformat()}
+        return redirect(f"{reverse('giving:donations')}?{urlencode(period)}")
     with transaction.atomic():
         audit_record(
             action=AuditAction.EXPORT, actor=request.user, organisation_id=organisation_id,
