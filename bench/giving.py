@@ -53,6 +53,16 @@ SEED = 20261129
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/zakrila_bench_giving"
 FIRST = ("Мария", "Елена", "Десислава", "Иван", "Георги", "Петя", "Никола", "Радост", "Калин")
 LAST = ("Иванов", "Петров", "Стоянов", "Асенов", "Маринов", "Колев", "Христов", "Янков")
+ITEMS = (
+    ("Брашно тип 500", "food", "kg"),
+    ("Олио", "food", "l"),
+    ("Памперси, размер 4", "baby", "pack"),
+    ("Адаптирано мляко", "baby", "box"),
+    ("Зимно яке", "clothing", "piece"),
+    ("Ученическа раница", "school", "piece"),
+    ("Детски книжки", "toys", "set"),
+    ("Одеяло", "household", "piece"),
+)
 FIRMS = ("Дунав", "Русе", "Родина", "Хлебна къща", "Мляко", "Строител", "Аптеки", "Детски свят")
 
 
@@ -84,14 +94,22 @@ def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
     from stdnum.bg import vat
 
     from zakrila.accounts.models import Membership, Role, User
-    from zakrila.giving.models import Donor, InKindDonation, MoneyDonation, Store, Volunteer
+    from zakrila.giving.models import (
+        Donor,
+        InKindDonation,
+        Item,
+        MoneyDonation,
+        StockLot,
+        Store,
+        Volunteer,
+    )
     from zakrila.organisations.models import Organisation, Unit
 
     rng = random.Random(args.seed)
     now = timezone.now()
-    counts = {"donors": 0, "money": 0, "in_kind": 0, "volunteers": 0}
+    counts = {"donors": 0, "money": 0, "in_kind": 0, "lots": 0, "volunteers": 0}
     coordinator = None
-    donor_id = money_id = in_kind_id = volunteer_id = 0
+    donor_id = money_id = in_kind_id = lot_id = volunteer_id = 0
     tenant = ["organisation_id", "created_at", "updated_at", "version"]
     with transaction.atomic():
         donors = TableWriter(Donor, ["id", *tenant, "kind", "name", "wishes_to_be_named"])
@@ -99,6 +117,10 @@ def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
                                             "amount", "method"])  # fmt: skip
         in_kind = TableWriter(InKindDonation, ["id", *tenant, "donor_id", "number", "store_id", "received_by_id",
                                                "received_on"])  # fmt: skip
+        # Each thing received is a lot with its value (what the register sums); the lots are
+        # read, never given out here, so they carry no movements.
+        lots = TableWriter(StockLot, ["id", *tenant, "store_id", "item_id", "donation_id",
+                                      "received_quantity", "quantity", "unit_value"])  # fmt: skip
         volunteers = TableWriter(Volunteer, ["id", *tenant, "full_name", "consent_on",
                                              "record_certificate_on"])  # fmt: skip
         for n in range(args.organisations):
@@ -110,6 +132,11 @@ def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
             unit = Unit.objects.create(organisation=org, code="ЦОП", kind="community_support",
                                        name="Център за обществена подкрепа", capacity=200)  # fmt: skip
             store = Store.objects.create(organisation=org, name="Склад", unit=unit)
+            items = [
+                Item.objects.create(organisation=org, name=name, category=category,
+                                    measure=measure).pk
+                for name, category, measure in ITEMS
+            ]  # fmt: skip
             user = User.objects.create(
                 email=f"giving{n}@bench.example.bg", full_name="Милена Дарителска",
                 password=make_password(None),
@@ -117,7 +144,7 @@ def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
             Membership.objects.create(user=user, organisation=org, roles=[Role.GIVING_COORDINATOR],
                                       starts_on=dt.date(2025, 1, 1))  # fmt: skip
             coordinator = coordinator or user
-            donor_rows, money_rows, in_kind_rows, volunteer_rows = [], [], [], []
+            donor_rows, money_rows, in_kind_rows, lot_rows, volunteer_rows = [], [], [], [], []
             for _ in range(args.donors):
                 donor_id += 1
                 company = rng.random() < 0.33
@@ -134,6 +161,11 @@ def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
                     day = today - dt.timedelta(days=rng.randint(0, 3000))
                     in_kind_rows.append((in_kind_id, org.pk, now, now, 1, donor_id,
                         f"ПП-{day.year}-{in_kind_id:07d}", store.pk, user.pk, day))  # fmt: skip
+                    for item in rng.sample(items, rng.randint(1, 3)):
+                        lot_id += 1
+                        quantity = Decimal(rng.randint(1, 40))
+                        lot_rows.append((lot_id, org.pk, now, now, 1, store.pk, item, in_kind_id,
+                            quantity, quantity, Decimal(rng.randint(50, 3_000)) / 100))  # fmt: skip
             for _ in range(args.volunteers):
                 volunteer_id += 1
                 certificate = today - dt.timedelta(days=rng.randint(0, 400))
@@ -143,10 +175,11 @@ def build(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
             counts["donors"] += donors.write(donor_rows)
             counts["money"] += money.write(money_rows)
             counts["in_kind"] += in_kind.write(in_kind_rows)
+            counts["lots"] += lots.write(lot_rows)
             counts["volunteers"] += volunteers.write(volunteer_rows)
             print(f"  organisation {n + 1}/{args.organisations} loaded", flush=True)
         tables = ("giving_donor", "giving_moneydonation", "giving_inkinddonation",
-                  "giving_volunteer")  # fmt: skip
+                  "giving_stocklot", "giving_volunteer")  # fmt: skip
     finish_load(list(tables))
     return {"user": coordinator, **counts}
 
@@ -172,7 +205,8 @@ def run(args: argparse.Namespace) -> None:
         world = build(args, today)
         print(
             f"loaded {world['donors']:,} donors, {world['money']:,} money and "
-            f"{world['in_kind']:,} in-kind donations, {world['volunteers']:,} volunteers "
+            f"{world['in_kind']:,} in-kind donations ({world['lots']:,} things), "
+            f"{world['volunteers']:,} volunteers "
             f"in {time.perf_counter() - loading:.0f} s",
             flush=True,
         )
@@ -216,6 +250,10 @@ def run(args: argparse.Namespace) -> None:
         f"&since={month_ago.isoformat()}&until={today.isoformat()}",
         "register: a year of money donations in Excel": f"/giving/donations.xlsx?kind=money"
         f"&since={year_ago.isoformat()}&until={today.isoformat()}",
+        "register: a year of in-kind donations in Excel (valued by their things)": (
+            f"/giving/donations.xlsx?kind=in_kind"
+            f"&since={year_ago.isoformat()}&until={today.isoformat()}"
+        ),
         "before: every donor with their sums, the query alone": before,
         "the coordinator's home page (/)": "/",
     }
