@@ -358,9 +358,9 @@ def _warned_of(
 
 
 REGISTER_PAGE_SIZE = 100
-# The most records one workbook of the register takes: about ten seconds of work on a small
-# server (bench/giving.py: a year of 12,243 money donations in 1.8 s), well within the
-# server's timeout. A longer period is asked for in parts.
+# The most records one workbook of the register takes: 8 to 16 seconds of work on a small
+# server (bench/giving.py: a year of about 12,000 money donations in 1.8 to 3.9 s by the
+# machine), well within the server's timeout of 60. A longer period is asked for in parts.
 REGISTER_EXPORT_LIMIT = 50_000
 
 
