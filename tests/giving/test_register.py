@@ -243,8 +243,9 @@ def test_the_workbook_values_things_by_their_lines_read_through_the_periods_quer
 def test_a_period_too_long_for_one_workbook_is_refused_with_the_period_kept(
     client, coordinator, org, monkeypatch
 ):
-    """More records than one workbook takes: said so in Bulgarian on the register of the same
-    period, nothing read but the count, no export recorded; at the limit the workbook comes."""
+    """More records than one workbook takes: the register says so instead of offering the
+    workbook, and the workbook's address itself refuses, in Bulgarian, on the register of the
+    same period, no export recorded; at the limit the workbook comes."""
     from zakrila.giving.views import register
 
     donor = _donor(coordinator, org, "Мария Петрова")
@@ -252,6 +253,9 @@ def test_a_period_too_long_for_one_workbook_is_refused_with_the_period_kept(
         _money(coordinator, donor, DAY, f"{n + 1}.00")
     monkeypatch.setattr(register, "REGISTER_EXPORT_LIMIT", 2)
     client.force_login(coordinator)
+    shown = client.get(reverse("giving:donations"), {"kind": "money", **PERIOD}).content.decode()
+    assert 'data-testid="register-xlsx"' not in shown
+    assert "Твърде много за един файл (до 2 записа): за Excel изберете по-кратък период." in shown
 
     response = client.get(reverse("giving:donations_xlsx"), {"kind": "money", **PERIOD})
 
@@ -265,6 +269,8 @@ def test_a_period_too_long_for_one_workbook_is_refused_with_the_period_kept(
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
     monkeypatch.setattr(register, "REGISTER_EXPORT_LIMIT", 3)
+    shown = client.get(reverse("giving:donations"), {"kind": "money", **PERIOD}).content.decode()
+    assert 'data-testid="register-xlsx"' in shown and 'data-testid="register-too-long"' not in shown
     response = client.get(reverse("giving:donations_xlsx"), {"kind": "money", **PERIOD})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 1

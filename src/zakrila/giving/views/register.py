@@ -66,6 +66,8 @@ def donations(request: MemberRequest) -> HttpResponse:
             "first_page": register.page.started_after is None,
             "query": query.urlencode(),
             "export_query": urlencode(period),
+            "export_limit": REGISTER_EXPORT_LIMIT,
+            "export_limit_shown": number_format(REGISTER_EXPORT_LIMIT, force_grouping=True),
             "nav_active": NAV,
         },
     )
