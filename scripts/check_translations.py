@@ -1,4 +1,6 @@
-"""Fail when a Bulgarian message is missing, untranslated or fuzzy.
+"""Fail when a Bulgarian message is missing, untranslated or fuzzy, or when its translation
+does not carry the same placeholders as the message (``%(name)s``, ``%s``): a placeholder lost
+or misspelt would drop what it stands for from the page, or fail the page outright.
 
 It extracts the messages from the code and templates afresh (into a temporary copy, so the
 working tree is untouched) and compares them with the committed ``locale/bg`` catalogue. It
@@ -74,6 +76,33 @@ def calls_inside_fstrings() -> list[str]:  # Python 3.11: an f-string is one STR
     return found
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdifr]")
+
+
+def placeholders(text: str) -> set[str]:
+    return {
+        match.group(1) or match.group(0) for match in _PLACEHOLDER.finditer(text.replace("%%", ""))
+    }
+
+
+def placeholder_mismatches(entry: polib.POEntry) -> list[str]:
+    """The entry's translations whose placeholders are not those of the message they
+    translate (each plural form against the message's singular or plural)."""
+    if entry.msgid_plural:
+        pairs = [
+            (entry.msgid if form == 0 else entry.msgid_plural, text)
+            for form, text in sorted(entry.msgstr_plural.items())
+        ]
+    else:
+        pairs = [(entry.msgid, entry.msgstr)]
+    return [
+        f"placeholders {sorted(placeholders(source))} in {source!r}, "
+        f"{sorted(placeholders(text))} in its translation {text!r}"
+        for source, text in pairs
+        if text and placeholders(source) != placeholders(text)
+    ]
+
+
 def main() -> int:
     problems: list[str] = calls_inside_fstrings()
     for domain in DOMAINS:
@@ -93,6 +122,8 @@ def main() -> int:
             problems.append(f"{domain}: untranslated: {entry.msgid!r}")
         for entry in catalogue.fuzzy_entries():
             problems.append(f"{domain}: fuzzy: {entry.msgid!r}")
+        for entry in catalogue.translated_entries():
+            problems.extend(f"{domain}: {found}" for found in placeholder_mismatches(entry))
     for problem in problems:
         print(problem)
     if problems:
