@@ -4,6 +4,7 @@ accounts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -52,7 +53,6 @@ def donations(request: MemberRequest) -> HttpResponse:
     )  # fmt: skip
     query = request.GET.copy()
     query.pop("after", None)
-    period = {"kind": kind, "since": since.isoformat(), "until": until.isoformat()}
     return render(
         request,
         "giving/donations.html",
@@ -65,7 +65,7 @@ def donations(request: MemberRequest) -> HttpResponse:
             "next_token": register.page.next_token,
             "first_page": register.page.started_after is None,
             "query": query.urlencode(),
-            "export_query": urlencode(period),
+            "export_query": _period_query(kind, since, until),
             "export_limit": REGISTER_EXPORT_LIMIT,
             "export_limit_shown": number_format(REGISTER_EXPORT_LIMIT, force_grouping=True),
             "nav_active": NAV,
@@ -95,8 +95,7 @@ def donations_xlsx(request: MemberRequest) -> HttpResponse:
                 "limit": number_format(too_long.limit, force_grouping=True),
             },
         )
-        period = {"kind": kind, "since": since.isoformat(), "until": until.isoformat()}
-        return redirect(f"{reverse('giving:donations')}?{urlencode(period)}")
+        return redirect(f"{reverse('giving:donations')}?{_period_query(kind, since, until)}")
     with transaction.atomic():
         audit_record(
             action=AuditAction.EXPORT, actor=request.user, organisation_id=organisation_id,
@@ -112,3 +111,8 @@ def donations_xlsx(request: MemberRequest) -> HttpResponse:
     return spreadsheet_download(
         content, f"donations-{kind}-{since.isoformat()}-{until.isoformat()}.xlsx"
     )
+
+
+def _period_query(kind: str, since: dt.date, until: dt.date) -> str:
+    """The register's kind and period as a query string (for its workbook, and back to it)."""
+    return urlencode({"kind": kind, "since": since.isoformat(), "until": until.isoformat()})
